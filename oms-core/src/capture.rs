@@ -9,7 +9,7 @@ use crate::money::allocate_minor;
 
 use crate::{
     Address, Adjustment, CapturedLine, ChannelId, ChannelRef, Charge, Currency, CustomerId, ExternalOrderId,
-    FulfillmentDraft, FulfillmentIntent, IdError, LineId, LinePricing, Money, MoneyError, MoneyInput, NodeId,
+    FulfillmentDraft, FulfillmentIntent, HoldKind, IdError, LineId, LinePricing, Money, MoneyError, MoneyInput, NodeId,
     OrderCaptured, OrderDraft, OrderId, OrderTotals, Sku,
 };
 
@@ -230,6 +230,7 @@ fn from_minor(
 ///     discounts: vec![],
 ///     shipping: vec![],
 ///     attributes: Default::default(),
+///     holds: vec![],
 /// };
 /// let captured = capture(&draft)?;
 /// assert_eq!(captured.totals.total.amount(), dec!(15.00));
@@ -459,6 +460,7 @@ fn price(
         shipping,
         totals,
         attributes: draft.attributes.clone(),
+        holds: unique_holds(&draft.holds),
     })
 }
 
@@ -468,6 +470,17 @@ fn spread(amount: i128, weights: &[i128]) -> Result<Vec<i128>, MoneyError> {
         return Ok(vec![0; weights.len()]);
     }
     allocate_minor(amount, weights)
+}
+
+/// The draft's holds without repeats (a hold kind is either set or not), in draft order.
+fn unique_holds(holds: &[HoldKind]) -> Vec<HoldKind> {
+    let mut unique: Vec<HoldKind> = Vec::with_capacity(holds.len());
+    for hold in holds {
+        if !unique.contains(hold) {
+            unique.push(hold.clone());
+        }
+    }
+    unique
 }
 
 fn check_attributes(attributes: &BTreeMap<String, String>) -> Result<(), CaptureError> {

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::{Address, ChannelKind, Money};
+use crate::{Address, ChannelKind, HoldKind, Money};
 
 /// A money amount as a channel sent it: a decimal and a currency code, checked at capture.
 ///
@@ -76,6 +76,10 @@ pub struct OrderDraft {
     /// Free-form attributes (gift message, B2B cost centre, ...); routing rules may read them.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, String>,
+    /// Holds to place at capture, each over the whole order (payment not yet authorised, a
+    /// fraud score to review, ...). The order is never visible without them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub holds: Vec<HoldKind>,
 }
 
 /// One line of an order draft.

@@ -1,6 +1,10 @@
 //! Errors: one enum per concern, and [`Error`] over all of them.
 
-use crate::{CaptureError, LineId, LineStatus, OrderId, StoreError, Version};
+use crate::transitions::{FulfillmentStatus, FulfillmentTrigger};
+use crate::{
+    CaptureError, FulfillmentMethod, FulfillmentOrderId, HoldKind, LineId, LineStatus, ModificationId, MoneyError,
+    NodeId, OrderId, ShipmentId, StoreError, Version,
+};
 
 /// A command the order refused. Nothing was written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -36,6 +40,148 @@ pub enum OrderError {
         /// Units those statuses hold.
         available: u64,
     },
+    /// A fulfillment order holds fewer units of a line in the status the command takes from.
+    #[error(
+        "order {order} fulfillment order {fulfillment_order} line {line}: {requested} units asked for but {status} holds only {available}"
+    )]
+    NotEnoughUnitsAtNode {
+        /// The order.
+        order: OrderId,
+        /// The fulfillment order.
+        fulfillment_order: FulfillmentOrderId,
+        /// The line.
+        line: LineId,
+        /// The status looked at.
+        status: LineStatus,
+        /// Units asked for.
+        requested: u32,
+        /// Units it holds.
+        available: u32,
+    },
+    /// The command names a fulfillment order the order does not have.
+    #[error("order {order} has no fulfillment order {fulfillment_order}")]
+    UnknownFulfillmentOrder {
+        /// The order.
+        order: OrderId,
+        /// The fulfillment order named.
+        fulfillment_order: FulfillmentOrderId,
+    },
+    /// The command names a shipment the order does not have (or one already delivered).
+    #[error("order {order} has no undelivered shipment {shipment}")]
+    UnknownShipment {
+        /// The order.
+        order: OrderId,
+        /// The shipment named.
+        shipment: ShipmentId,
+    },
+    /// The fulfillment order's transition table has no such step from its status.
+    #[error("order {order} fulfillment order {fulfillment_order} ({method}) cannot {trigger} while {status}")]
+    FulfillmentTransition {
+        /// The order.
+        order: OrderId,
+        /// The fulfillment order.
+        fulfillment_order: FulfillmentOrderId,
+        /// Its method.
+        method: FulfillmentMethod,
+        /// Its status, which refused.
+        status: FulfillmentStatus,
+        /// What was asked.
+        trigger: FulfillmentTrigger,
+    },
+    /// A hold stops the line from being allocated or released.
+    #[error("order {order} line {line} is on {hold} hold")]
+    OnHold {
+        /// The order.
+        order: OrderId,
+        /// The line.
+        line: LineId,
+        /// The hold.
+        hold: HoldKind,
+    },
+    /// A hold of this kind is already set.
+    #[error("order {order} already has a {hold} hold")]
+    HoldAlreadySet {
+        /// The order.
+        order: OrderId,
+        /// The hold.
+        hold: HoldKind,
+    },
+    /// No hold of this kind is set.
+    #[error("order {order} has no {hold} hold to resolve")]
+    HoldNotSet {
+        /// The order.
+        order: OrderId,
+        /// The hold.
+        hold: HoldKind,
+    },
+    /// The plan sends a line to a node that rejected or short-picked it.
+    #[error("order {order} line {line}: node {node} is excluded (it rejected the line)")]
+    NodeExcluded {
+        /// The order.
+        order: OrderId,
+        /// The line.
+        line: LineId,
+        /// The node.
+        node: NodeId,
+    },
+    /// The method does not fit how the line reaches the customer.
+    #[error("order {order} line {line}: {method} does not fit: {problem}")]
+    MethodMismatch {
+        /// The order.
+        order: OrderId,
+        /// The line.
+        line: LineId,
+        /// The method asked for.
+        method: FulfillmentMethod,
+        /// What does not fit.
+        problem: &'static str,
+    },
+    /// No unit is in a status the command could act on.
+    #[error("order {order}: nothing to {action}{}", statuses_suffix(.statuses))]
+    NothingToDo {
+        /// The order.
+        order: OrderId,
+        /// What was asked.
+        action: &'static str,
+        /// The statuses that were looked at.
+        statuses: Vec<LineStatus>,
+    },
+    /// A modification is waiting for nodes' answers; only one may be open at a time.
+    #[error("order {order}: modification {modification} is still open")]
+    ModificationPending {
+        /// The order.
+        order: OrderId,
+        /// The open modification.
+        modification: ModificationId,
+    },
+    /// No modification is open, or the fulfillment order is not one it waits for.
+    #[error("order {order}: no open modification waits for {}", .fulfillment_order.as_ref().map_or("anything".to_owned(), |f| format!("fulfillment order {f}")))]
+    NoPendingModification {
+        /// The order.
+        order: OrderId,
+        /// The fulfillment order that answered, if any.
+        fulfillment_order: Option<FulfillmentOrderId>,
+    },
+    /// A modification or plan is malformed (bad price, duplicate line id, invalid address, no change).
+    #[error("order {order}{}: {problem}", line_suffix(.line))]
+    Invalid {
+        /// The order.
+        order: OrderId,
+        /// The line concerned, if any.
+        line: Option<LineId>,
+        /// What is wrong.
+        problem: String,
+    },
+    /// Amounts could not be computed (a currency mismatch or an overflow).
+    #[error("order {order}{}: {source}", line_suffix(.line))]
+    Money {
+        /// The order.
+        order: OrderId,
+        /// The line concerned, if any.
+        line: Option<LineId>,
+        /// The money error.
+        source: MoneyError,
+    },
     /// A stored history does not rebuild a valid order (corrupt or foreign stream).
     #[error("order {} event {version}: {problem}", order.as_ref().map_or("?", |o| o.as_str()))]
     InvalidHistory {
@@ -46,6 +192,14 @@ pub enum OrderError {
         /// What does not fit.
         problem: String,
     },
+}
+
+fn statuses_suffix(statuses: &[LineStatus]) -> String {
+    if statuses.is_empty() { String::new() } else { format!(" (no units in {})", status_list(statuses)) }
+}
+
+fn line_suffix(line: &Option<LineId>) -> String {
+    line.as_ref().map(|l| format!(" line {l}")).unwrap_or_default()
 }
 
 fn status_list(statuses: &[LineStatus]) -> String {

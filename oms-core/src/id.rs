@@ -212,6 +212,22 @@ define_id! {
     pub struct AgentId, "agent id";
 }
 define_id! {
+    /// A fulfillment order within its order (`FO-1`, `FO-2`, ...), given in sequence by allocation.
+    pub struct FulfillmentOrderId, "fulfillment order id";
+}
+define_id! {
+    /// A shipment within its order (`S-1`, `S-2`, ...), given in sequence as nodes ship.
+    pub struct ShipmentId, "shipment id";
+}
+define_id! {
+    /// A modification within its order (`M-1`, `M-2`, ...), given in sequence.
+    pub struct ModificationId, "modification id";
+}
+define_id! {
+    /// The name of a custom hold ("age check", "B2B credit limit").
+    pub struct HoldName, "hold name";
+}
+define_id! {
     /// A key that makes a command safe to retry: a second command with the same key does nothing.
     pub struct IdempotencyKey, "idempotency key";
 }

@@ -34,6 +34,7 @@
 //!     discounts: vec![DiscountDraft { code: "WELCOME10".into(), amount: gbp(dec!(10.00)) }],
 //!     shipping: vec![ChargeDraft { code: "standard".into(), amount: gbp(dec!(4.99)), tax: None }],
 //!     attributes: Default::default(),
+//!     holds: vec![],
 //! };
 //!
 //! let outcome = orders.capture(&draft, Metadata::by(Actor::System))?;
@@ -70,6 +71,9 @@
 #![deny(missing_docs)]
 
 mod address;
+mod allocation;
+mod apply;
+mod cancellation;
 mod capture;
 mod channel;
 mod clock;
@@ -79,17 +83,25 @@ pub mod decimal_str;
 mod draft;
 mod error;
 mod event;
+mod expiry;
+mod fulfillment;
 mod geo;
+mod hold;
 #[doc(hidden)]
 pub mod id;
 mod line;
 mod memory;
+mod modification;
 mod money;
+mod node;
 mod order;
 mod pricing;
 mod service;
 mod store;
+mod timeline;
+pub mod transitions;
 mod version;
+mod visibility;
 
 #[cfg(feature = "proptest")]
 pub mod strategies;
@@ -97,26 +109,40 @@ pub mod strategies;
 pub mod testkit;
 
 pub use address::{Address, AddressError};
+pub use cancellation::{CancelCause, Cancellation, CancelledUnits, LineRefund, Refund, StockLocation};
 pub use capture::{CaptureError, CaptureProblem, MAX_LINES, capture};
 pub use channel::{ChannelKind, ChannelRef};
 pub use clock::{Clock, FixedClock, ManualClock};
-pub use command::OrderCommand;
+pub use command::{OrderCommand, ParkedDecision};
 pub use currency::Currency;
 pub use draft::{ChannelDraft, ChargeDraft, DiscountDraft, FulfillmentDraft, LineDraft, MoneyInput, OrderDraft};
 pub use error::{Error, OrderError, Result};
-pub use event::{Actor, Adjustment, CapturedLine, Charge, Envelope, Metadata, OrderCaptured, OrderEvent};
-pub use geo::{EARTH_RADIUS_KM, GeoError, GeoPoint};
-pub use id::{
-    AgentId, ChannelId, CustomerId, ExternalOrderId, IdError, IdempotencyKey, LineId, MAX_ID_LEN, NodeId, OrderId, Sku,
+pub use event::{Actor, Adjustment, CapturedLine, Charge, Envelope, Metadata, OrderCaptured, OrderEvent, ReturnStep};
+pub use expiry::{LifecyclePolicy, RejectedPickups};
+pub use fulfillment::{
+    AllocationPlan, Destination, FulfillmentLine, FulfillmentMethod, FulfillmentOrder, LineQuantity, PlannedAllocation,
+    Shipment,
 };
-pub use line::{Buckets, FulfillmentIntent, LineStatus, OrderLine};
+pub use geo::{EARTH_RADIUS_KM, GeoError, GeoPoint};
+pub use hold::{Hold, HoldKind, HoldResolution};
+pub use id::{
+    AgentId, ChannelId, CustomerId, ExternalOrderId, FulfillmentOrderId, HoldName, IdError, IdempotencyKey, LineId,
+    MAX_ID_LEN, ModificationId, NodeId, OrderId, ShipmentId, Sku,
+};
+pub use line::{BackorderBatch, Buckets, FulfillmentIntent, LineStatus, OrderLine};
 pub use memory::InMemoryOrderStore;
+pub use modification::{
+    AddedPrice, Change, FulfillmentChange, Modification, ModificationOutcome, ModificationPreview, MoneyDelta,
+    PendingModification,
+};
 pub use money::{Money, MoneyError};
-pub use order::{Order, OrderStatus};
+pub use order::{Order, OrderStatus, RoutingNeed};
 pub use pricing::{LinePricing, OrderTotals, UnitAmounts};
 pub use service::{CaptureOutcome, DraftDifference, Executed, OrderService};
 pub use store::{OrderEnvelope, OrderStore, OrderStoreExt, OrderSummary, StoreError};
+pub use timeline::{TimelineEntry, timeline};
 pub use version::{ExpectedVersion, Version};
+pub use visibility::{CustomerStatus, FulfillmentShare, LineBreakdown};
 
 #[doc(hidden)]
 pub mod __private {

@@ -2,9 +2,10 @@
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{Address, LineId, LinePricing, NodeId, Sku};
+use crate::{Address, LineId, LinePricing, Money, MoneyError, NodeId, Sku, UnitAmounts};
 
 /// How a line reaches the customer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -70,18 +71,24 @@ macro_rules! line_statuses {
 }
 
 line_statuses! {
-    /// Captured, not yet reserved.
+    /// Captured, not yet reserved (or back from a node that could not fulfil it, to be routed again).
     Open => open,
     /// Waiting for stock.
     Backordered => backordered,
+    /// Rejected by a pickup store and parked for a person to decide (reroute or cancel).
+    Rejected => rejected,
     /// Held against network stock.
     Reserved => reserved,
-    /// Assigned to a node's stock.
+    /// Assigned to a node's stock inside a fulfillment order not yet released.
     Allocated => allocated,
     /// Sent to the node to fulfil.
     Released => released,
-    /// Left the node.
+    /// Released, and the customer asked to cancel: waiting for the node to confirm or deny.
+    CancelRequested => cancel_requested,
+    /// Left the node (to the customer, or to the pickup store for a transfer).
     Shipped => shipped,
+    /// Waiting at the pickup store for the customer.
+    ReadyForPickup => ready_for_pickup,
     /// Delivered to or collected by the customer.
     Delivered => delivered,
     /// Will not be fulfilled.
@@ -118,6 +125,16 @@ impl Buckets {
         LineStatus::ALL.iter().map(|&s| u64::from(self.get(s))).sum()
     }
 
+    /// Units not cancelled.
+    pub fn active(&self) -> u64 {
+        self.total() - u64::from(self.cancelled)
+    }
+
+    /// Units in any of `statuses`.
+    pub fn sum_of(&self, statuses: &[LineStatus]) -> u64 {
+        statuses.iter().map(|&s| u64::from(self.get(s))).sum()
+    }
+
     /// The statuses holding units, with their counts, in lifecycle order.
     pub fn iter(&self) -> impl Iterator<Item = (LineStatus, u32)> + '_ {
         LineStatus::ALL.iter().map(|&s| (s, self.get(s))).filter(|&(_, n)| n > 0)
@@ -135,6 +152,23 @@ impl Buckets {
         *self.slot(to) = self.get(to).saturating_add(quantity);
         Ok(())
     }
+
+    /// Adds new units to `status` (a line's quantity went up, or units joined a fulfillment order).
+    pub(crate) fn add(&mut self, status: LineStatus, quantity: u32) {
+        *self.slot(status) = self.get(status).saturating_add(quantity);
+    }
+}
+
+/// Units put on backorder together, with when that happened; a line keeps them oldest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackorderBatch {
+    /// When the units were backordered (backorders expire counted from here).
+    pub at: DateTime<Utc>,
+    /// Units still waiting from this batch.
+    pub quantity: u32,
+    /// When stock is expected, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_at: Option<DateTime<Utc>>,
 }
 
 /// A line of a captured order.
@@ -145,7 +179,23 @@ pub struct OrderLine {
     quantity: u32,
     fulfillment: FulfillmentIntent,
     pricing: LinePricing,
+    /// Units added by modifications, each batch priced on its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    added: Vec<LinePricing>,
     buckets: Buckets,
+    /// Units whose merchandise and tax were refunded, counted from the last unit backwards, so
+    /// that lowering a quantity after raising it refunds exactly what the raise charged.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    refunded_units: u32,
+    /// Nodes that rejected or short-picked this line: routing must not send it there again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    excluded_nodes: Vec<NodeId>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    backorders: Vec<BackorderBatch>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl OrderLine {
@@ -156,7 +206,18 @@ impl OrderLine {
         fulfillment: FulfillmentIntent,
         pricing: LinePricing,
     ) -> Self {
-        OrderLine { id, sku, quantity, fulfillment, pricing, buckets: Buckets::all_in(LineStatus::Open, quantity) }
+        OrderLine {
+            id,
+            sku,
+            quantity,
+            fulfillment,
+            pricing,
+            added: Vec::new(),
+            buckets: Buckets::all_in(LineStatus::Open, quantity),
+            refunded_units: 0,
+            excluded_nodes: Vec::new(),
+            backorders: Vec::new(),
+        }
     }
 
     /// The line id.
@@ -169,9 +230,14 @@ impl OrderLine {
         &self.sku
     }
 
-    /// Units ordered.
+    /// Units ordered, including units added by modifications (cancelled units still count).
     pub fn quantity(&self) -> u32 {
         self.quantity
+    }
+
+    /// Units ordered and not cancelled.
+    pub fn active_quantity(&self) -> u32 {
+        self.quantity - self.buckets.get(LineStatus::Cancelled)
     }
 
     /// Ship or pickup.
@@ -179,9 +245,70 @@ impl OrderLine {
         &self.fulfillment
     }
 
-    /// What was paid for the line.
+    /// What was paid for the units captured with the line (see [`OrderLine::priced_batches`]
+    /// when a modification added units).
     pub fn pricing(&self) -> &LinePricing {
         &self.pricing
+    }
+
+    /// Every priced batch of units, in order: the captured units, then each batch added by a
+    /// modification. Unit `n` of the line is unit `n` of this concatenation.
+    pub fn priced_batches(&self) -> impl Iterator<Item = &LinePricing> + '_ {
+        std::iter::once(&self.pricing).chain(&self.added)
+    }
+
+    /// What the customer paid for the line, over all batches.
+    ///
+    /// # Errors
+    /// [`MoneyError`] only for amounts too large to add up.
+    pub fn paid(&self) -> Result<Money, MoneyError> {
+        self.priced_batches().try_fold(Money::zero(self.pricing.total.currency()), |sum, p| sum.checked_add(p.total))
+    }
+
+    /// What was paid for units `first .. first + count` of the line, across priced batches.
+    ///
+    /// # Errors
+    /// [`MoneyError::InvalidWeights`] when the range reaches past the line's quantity.
+    pub fn amounts_for_units(&self, first: u32, count: u32) -> Result<UnitAmounts, MoneyError> {
+        let zero = Money::zero(self.pricing.total.currency());
+        let mut sum = UnitAmounts { merchandise: zero, tax: zero, shipping: zero, shipping_tax: zero, total: zero };
+        let end = first
+            .checked_add(count)
+            .filter(|&e| e <= self.quantity)
+            .ok_or(MoneyError::InvalidWeights { problem: "unit range reaches past the line's quantity" })?;
+        let mut start_of_batch = 0_u32;
+        for batch in self.priced_batches() {
+            let end_of_batch = start_of_batch + batch.quantity;
+            let (from, to) = (first.max(start_of_batch), end.min(end_of_batch));
+            if from < to {
+                let part = batch.for_units(from - start_of_batch, to - from)?;
+                sum = UnitAmounts {
+                    merchandise: sum.merchandise.checked_add(part.merchandise)?,
+                    tax: sum.tax.checked_add(part.tax)?,
+                    shipping: sum.shipping.checked_add(part.shipping)?,
+                    shipping_tax: sum.shipping_tax.checked_add(part.shipping_tax)?,
+                    total: sum.total.checked_add(part.total)?,
+                };
+            }
+            start_of_batch = end_of_batch;
+        }
+        Ok(sum)
+    }
+
+    /// Units whose merchandise and tax were refunded.
+    pub fn refunded_units(&self) -> u32 {
+        self.refunded_units
+    }
+
+    /// Merchandise and tax due back for the next `count` units to refund (counted from the
+    /// last unit not yet refunded, backwards).
+    pub(crate) fn next_refund(&self, count: u32) -> Result<(Money, Money), MoneyError> {
+        let end = self.quantity.saturating_sub(self.refunded_units);
+        let first = end
+            .checked_sub(count)
+            .ok_or(MoneyError::InvalidWeights { problem: "more units refunded than the line has" })?;
+        let amounts = self.amounts_for_units(first, count)?;
+        Ok((amounts.merchandise, amounts.tax))
     }
 
     /// Units per status.
@@ -189,8 +316,57 @@ impl OrderLine {
         &self.buckets
     }
 
+    /// Nodes excluded from routing this line (they rejected or short-picked it), sorted.
+    pub fn excluded_nodes(&self) -> &[NodeId] {
+        &self.excluded_nodes
+    }
+
+    /// Backordered units by when they were backordered, oldest first.
+    pub fn backorders(&self) -> &[BackorderBatch] {
+        &self.backorders
+    }
+
     pub(crate) fn buckets_mut(&mut self) -> &mut Buckets {
         &mut self.buckets
+    }
+
+    pub(crate) fn exclude(&mut self, node: &NodeId) {
+        if let Err(at) = self.excluded_nodes.binary_search(node) {
+            self.excluded_nodes.insert(at, node.clone());
+        }
+    }
+
+    pub(crate) fn set_fulfillment(&mut self, fulfillment: FulfillmentIntent) {
+        self.fulfillment = fulfillment;
+    }
+
+    pub(crate) fn add_units(&mut self, pricing: LinePricing) {
+        self.quantity = self.quantity.saturating_add(pricing.quantity);
+        self.buckets.add(LineStatus::Open, pricing.quantity);
+        self.added.push(pricing);
+    }
+
+    pub(crate) fn record_refund(&mut self, units: u32) {
+        self.refunded_units = self.refunded_units.saturating_add(units).min(self.quantity);
+    }
+
+    pub(crate) fn push_backorder(&mut self, batch: BackorderBatch) {
+        self.backorders.push(batch);
+    }
+
+    /// Takes `quantity` units out of the backorder batches, oldest first.
+    pub(crate) fn take_backorders(&mut self, mut quantity: u32) {
+        for batch in &mut self.backorders {
+            let taken = quantity.min(batch.quantity);
+            batch.quantity -= taken;
+            quantity -= taken;
+        }
+        self.backorders.retain(|b| b.quantity > 0);
+    }
+
+    /// Units backordered at or before `cutoff`.
+    pub(crate) fn backordered_since(&self, cutoff: DateTime<Utc>) -> u32 {
+        self.backorders.iter().filter(|b| b.at <= cutoff).map(|b| b.quantity).sum()
     }
 }
 

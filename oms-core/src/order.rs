@@ -6,10 +6,10 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::line::Shortfall;
 use crate::{
-    Address, Adjustment, ChannelRef, Charge, Currency, CustomerId, LineId, LineStatus, OrderCaptured, OrderError,
-    OrderEvent, OrderId, OrderLine, OrderTotals, Version,
+    Address, Adjustment, ChannelRef, Charge, Currency, CustomerId, FulfillmentIntent, FulfillmentOrder,
+    FulfillmentOrderId, Hold, LineId, LineStatus, Money, NodeId, OrderCaptured, OrderError, OrderEvent, OrderId,
+    OrderLine, OrderTotals, PendingModification, Sku, Version,
 };
 
 /// An order: what was captured and where every unit stands.
@@ -35,6 +35,28 @@ pub struct Order {
     totals: OrderTotals,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     attributes: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) holds: Vec<Hold>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) fulfillment_orders: Vec<FulfillmentOrder>,
+    /// Shipments recorded so far (numbers the next one).
+    #[serde(default)]
+    pub(crate) shipment_count: u32,
+    /// Modifications started so far (numbers the next one).
+    #[serde(default)]
+    pub(crate) modification_count: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) pending_modification: Option<PendingModification>,
+    /// Charged for units and lines added by modifications.
+    pub(crate) charged: Money,
+    /// Refunded so far.
+    pub(crate) refunded: Money,
+    /// Shipping was refunded (it is refunded at most once).
+    #[serde(default)]
+    pub(crate) shipping_refunded: bool,
+    /// Some line shipped to an address at capture (so shipping paid for shipping).
+    #[serde(default)]
+    pub(crate) had_ship_lines: bool,
 }
 
 /// Where an order stands as a whole, derived from its lines' buckets (never stored).
@@ -42,8 +64,10 @@ pub struct Order {
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum OrderStatus {
-    /// Some units are still open (captured, not reserved).
+    /// Some units are still open (captured, not reserved) or parked after a store rejected them.
     Open,
+    /// A hold stops units that are not yet at a node.
+    OnHold,
     /// Nothing open; some units wait for stock.
     Backordered,
     /// Everything active is reserved or further along, some units only reserved.
@@ -52,7 +76,9 @@ pub enum OrderStatus {
     Allocated,
     /// Everything active is released to nodes or further along.
     Released,
-    /// Some active units have shipped, others not yet.
+    /// Every active unit not yet collected waits at a pickup store.
+    ReadyForPickup,
+    /// Some active units have shipped or wait at a pickup store, others not yet.
     PartiallyShipped,
     /// Every active unit has shipped; some not yet delivered.
     Shipped,
@@ -84,6 +110,19 @@ impl Order {
             shipping: captured.shipping.clone(),
             totals: captured.totals,
             attributes: captured.attributes.clone(),
+            holds: captured
+                .holds
+                .iter()
+                .map(|kind| Hold { kind: kind.clone(), lines: Vec::new(), note: None })
+                .collect(),
+            fulfillment_orders: Vec::new(),
+            shipment_count: 0,
+            modification_count: 0,
+            pending_modification: None,
+            charged: Money::zero(captured.currency),
+            refunded: Money::zero(captured.currency),
+            shipping_refunded: false,
+            had_ship_lines: captured.lines.iter().any(|l| matches!(l.fulfillment, FulfillmentIntent::Ship { .. })),
         }
     }
 
@@ -115,39 +154,6 @@ impl Order {
             order.apply(event)?;
         }
         Ok(order)
-    }
-
-    /// Folds one event into the order and advances its version.
-    ///
-    /// Events returned by [`Order::decide`] always apply. An event that does not fit (a unit
-    /// moved out of a status that holds fewer) is refused and leaves the order unchanged.
-    ///
-    /// # Errors
-    /// [`OrderError::InvalidHistory`] naming the event's version and the problem.
-    pub fn apply(&mut self, event: &OrderEvent) -> Result<(), OrderError> {
-        let version = self.version.next();
-        let result = match event {
-            OrderEvent::Captured(_) => Err("a second captured event".to_owned()),
-            OrderEvent::LineReserved { line, from, quantity } => {
-                self.move_units(line, *from, LineStatus::Reserved, *quantity)
-            }
-            OrderEvent::LineBackordered { line, from, quantity, .. } => {
-                self.move_units(line, *from, LineStatus::Backordered, *quantity)
-            }
-            OrderEvent::LineCancelled { line, from, quantity, .. } => {
-                self.move_units(line, *from, LineStatus::Cancelled, *quantity)
-            }
-        };
-        result.map_err(|problem| OrderError::InvalidHistory { order: Some(self.id.clone()), version, problem })?;
-        self.version = version;
-        Ok(())
-    }
-
-    fn move_units(&mut self, line: &LineId, from: LineStatus, to: LineStatus, quantity: u32) -> Result<(), String> {
-        let target = self.lines.iter_mut().find(|l| l.id() == line).ok_or_else(|| format!("unknown line {line}"))?;
-        target.buckets_mut().move_units(from, to, quantity).map_err(|Shortfall { status, available }| {
-            format!("line {line} moves {quantity} out of {status}, which holds {available}")
-        })
     }
 
     /// The order id.
@@ -220,13 +226,18 @@ impl Order {
         self.lines.iter().map(|l| u64::from(l.buckets().get(status))).sum()
     }
 
-    /// The order's status, derived from its lines.
+    /// The order's status, derived from its lines and holds.
     pub fn status(&self) -> OrderStatus {
         use LineStatus as S;
         let ordered: u64 = self.lines.iter().map(|l| u64::from(l.quantity())).sum();
         let active = ordered - self.units_in(S::Cancelled);
         let delivered = self.units_in(S::Delivered) + self.units_in(S::ReturnRequested) + self.units_in(S::Returned);
         let shipped = delivered + self.units_in(S::Shipped);
+        let ready = self.units_in(S::ReadyForPickup);
+        let before_node = [S::Open, S::Backordered, S::Rejected, S::Reserved, S::Allocated]
+            .iter()
+            .map(|&s| self.units_in(s))
+            .sum::<u64>();
         if active == 0 {
             OrderStatus::Cancelled
         } else if self.units_in(S::Returned) == active {
@@ -235,9 +246,13 @@ impl Order {
             OrderStatus::Delivered
         } else if shipped == active {
             OrderStatus::Shipped
-        } else if shipped > 0 {
+        } else if ready > 0 && shipped + ready == active {
+            OrderStatus::ReadyForPickup
+        } else if shipped + ready > 0 {
             OrderStatus::PartiallyShipped
-        } else if self.units_in(S::Open) > 0 {
+        } else if !self.holds.is_empty() && before_node > 0 {
+            OrderStatus::OnHold
+        } else if self.units_in(S::Open) + self.units_in(S::Rejected) > 0 {
             OrderStatus::Open
         } else if self.units_in(S::Backordered) > 0 {
             OrderStatus::Backordered
@@ -249,4 +264,115 @@ impl Order {
             OrderStatus::Released
         }
     }
+
+    /// Active holds.
+    pub fn holds(&self) -> &[Hold] {
+        &self.holds
+    }
+
+    /// The first active hold covering `line`.
+    pub fn hold_on(&self, line: &LineId) -> Option<&Hold> {
+        self.holds.iter().find(|h| h.covers(line))
+    }
+
+    /// Fulfillment orders, in the order they were created.
+    pub fn fulfillment_orders(&self) -> &[FulfillmentOrder] {
+        &self.fulfillment_orders
+    }
+
+    /// A fulfillment order by id.
+    pub fn fulfillment_order(&self, id: &FulfillmentOrderId) -> Option<&FulfillmentOrder> {
+        self.fulfillment_orders.iter().find(|f| f.id() == id)
+    }
+
+    /// The modification waiting for nodes' answers, if any (at most one at a time).
+    pub fn pending_modification(&self) -> Option<&PendingModification> {
+        self.pending_modification.as_ref()
+    }
+
+    /// What the customer paid: the captured total plus what modifications charged.
+    pub fn paid(&self) -> Money {
+        self.totals.total.checked_add(self.charged).unwrap_or(self.totals.total)
+    }
+
+    /// What modifications charged on top of the captured total.
+    pub fn charged(&self) -> Money {
+        self.charged
+    }
+
+    /// What was refunded so far (cancellations and shipping).
+    pub fn refunded(&self) -> Money {
+        self.refunded
+    }
+
+    /// True once shipping was refunded.
+    pub fn shipping_refunded(&self) -> bool {
+        self.shipping_refunded
+    }
+
+    /// Nodes excluded from routing `line` (they rejected or short-picked it), sorted; empty
+    /// for an unknown line.
+    pub fn excluded_nodes(&self, line: &LineId) -> &[NodeId] {
+        self.line(line).map_or(&[], OrderLine::excluded_nodes)
+    }
+
+    /// What still needs routing: per line with open or reserved units, how many, how they
+    /// reach the customer, and the nodes routing must avoid. Pass it to a router, then the
+    /// router's plan to [`OrderCommand::Allocate`](crate::OrderCommand::Allocate).
+    pub fn routing_needs(&self) -> Vec<RoutingNeed> {
+        self.lines
+            .iter()
+            .filter_map(|l| {
+                let quantity = l.buckets().get(LineStatus::Open) + l.buckets().get(LineStatus::Reserved);
+                (quantity > 0).then(|| RoutingNeed {
+                    line: l.id().clone(),
+                    sku: l.sku().clone(),
+                    quantity,
+                    reserved: l.buckets().get(LineStatus::Reserved),
+                    fulfillment: l.fulfillment().clone(),
+                    excluded_nodes: l.excluded_nodes().to_vec(),
+                    held: self.hold_on(l.id()).is_some(),
+                })
+            })
+            .collect()
+    }
+
+    pub(crate) fn line_mut(&mut self, id: &LineId) -> Option<&mut OrderLine> {
+        self.lines.iter_mut().find(|l| l.id() == id)
+    }
+
+    pub(crate) fn fulfillment_order_mut(&mut self, id: &FulfillmentOrderId) -> Option<&mut FulfillmentOrder> {
+        self.fulfillment_orders.iter_mut().find(|f| f.id() == id)
+    }
+
+    pub(crate) fn set_version(&mut self, version: Version) {
+        self.version = version;
+    }
+
+    pub(crate) fn set_ship_to(&mut self, address: Arc<Address>) {
+        self.ship_to = Some(address);
+    }
+
+    pub(crate) fn push_line(&mut self, line: OrderLine) {
+        self.lines.push(line);
+    }
+}
+
+/// Units of a line waiting to be routed; see [`Order::routing_needs`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoutingNeed {
+    /// The line.
+    pub line: LineId,
+    /// Its item.
+    pub sku: Sku,
+    /// Units to route (open and reserved).
+    pub quantity: u32,
+    /// Of those, units already reserved against network stock.
+    pub reserved: u32,
+    /// Ship to an address or pick up at a store.
+    pub fulfillment: FulfillmentIntent,
+    /// Nodes that must not get this line again.
+    pub excluded_nodes: Vec<NodeId>,
+    /// True when a hold stops the line from being allocated now.
+    pub held: bool,
 }

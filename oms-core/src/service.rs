@@ -3,8 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Clock, Envelope, Error, ExpectedVersion, Metadata, Order, OrderCaptured, OrderCommand, OrderDraft, OrderEnvelope,
-    OrderEvent, OrderId, OrderStore, OrderStoreExt, StoreError, capture,
+    Clock, Envelope, Error, ExpectedVersion, LifecyclePolicy, Metadata, Modification, ModificationPreview, Order,
+    OrderCaptured, OrderCommand, OrderDraft, OrderEnvelope, OrderEvent, OrderId, OrderStore, OrderStoreExt, StoreError,
+    TimelineEntry, capture, timeline,
 };
 
 /// What [`OrderService::capture`] did.
@@ -81,6 +82,7 @@ pub struct Executed {
 ///     discounts: vec![],
 ///     shipping: vec![],
 ///     attributes: Default::default(),
+///     holds: vec![],
 /// };
 /// let first = service.capture(&draft, Metadata::by(Actor::System))?;
 /// assert!(matches!(first, CaptureOutcome::Captured { .. }));
@@ -96,12 +98,24 @@ pub struct OrderService<S, C> {
     store: S,
     clock: C,
     snapshot_every: u64,
+    policy: LifecyclePolicy,
 }
 
 impl<S: OrderStore, C: Clock> OrderService<S, C> {
     /// A service over a store and a clock, snapshotting every 100 events.
     pub fn new(store: S, clock: C) -> Self {
-        OrderService { store, clock, snapshot_every: 100 }
+        OrderService { store, clock, snapshot_every: 100, policy: LifecyclePolicy::default() }
+    }
+
+    /// Decide commands under `policy` (backorder and pickup expiry, rejected pickups).
+    pub fn with_policy(mut self, policy: LifecyclePolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// The lifecycle policy commands are decided under.
+    pub fn policy(&self) -> &LifecyclePolicy {
+        &self.policy
     }
 
     /// Snapshot an order each time its version crosses a multiple of `events` (0: never).
@@ -188,7 +202,7 @@ impl<S: OrderStore, C: Clock> OrderService<S, C> {
                 return Ok(Executed { order, events: earlier, replayed: true });
             }
         }
-        let events = order.decide(command)?;
+        let events = order.decide_with(command, &self.policy)?;
         let expected = ExpectedVersion::Exactly(order.version());
         let before = order.version();
         let now = self.clock.now();
@@ -207,6 +221,26 @@ impl<S: OrderStore, C: Clock> OrderService<S, C> {
             let _ = self.store.save_snapshot(&order);
         }
         Ok(Executed { order, events: envelopes, replayed: false })
+    }
+
+    /// What a modification would do to the order now: events and money, nothing written.
+    ///
+    /// # Errors
+    /// [`Error::OrderNotFound`], [`Error::Order`] with the refusal the modification would get.
+    pub fn preview(&self, order_id: &OrderId, modification: &Modification) -> Result<ModificationPreview, Error> {
+        Ok(self.order(order_id)?.preview(modification)?)
+    }
+
+    /// The order's customer-service timeline.
+    ///
+    /// # Errors
+    /// [`Error::OrderNotFound`], or a store or history error.
+    pub fn timeline(&self, order_id: &OrderId) -> Result<Vec<TimelineEntry>, Error> {
+        let events = self.store.read(order_id, crate::Version::ZERO)?;
+        if events.is_empty() {
+            return Err(Error::OrderNotFound { order: order_id.clone() });
+        }
+        Ok(timeline(&events)?)
     }
 
     /// The order as it stands.
@@ -241,5 +275,6 @@ fn differences(before: &OrderCaptured, now: &OrderCaptured) -> Vec<DraftDifferen
     }
     check("totals.total".into(), before.totals.total.to_string(), now.totals.total.to_string());
     check("attributes".into(), format!("{:?}", before.attributes), format!("{:?}", now.attributes));
+    check("holds".into(), format!("{:?}", before.holds), format!("{:?}", now.holds));
     out
 }

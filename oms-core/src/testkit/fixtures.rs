@@ -42,6 +42,7 @@ pub fn draft(order_id: &str, external_id: &str, customer: &str, lines: &[(&str, 
         discounts: Vec::new(),
         shipping: Vec::new(),
         attributes: Default::default(),
+        holds: Vec::new(),
     }
 }
 

@@ -1,6 +1,6 @@
 //! Given events, when a command, then events (or an error).
 
-use crate::{Order, OrderCommand, OrderError, OrderEvent};
+use crate::{LifecyclePolicy, Order, OrderCommand, OrderError, OrderEvent};
 
 /// A given/when/then test of the order aggregate.
 ///
@@ -34,9 +34,14 @@ impl OrderTest {
         OrderTest { order }
     }
 
-    /// Decides `command` on the given order.
+    /// Decides `command` on the given order under the default policy.
     pub fn when(self, command: OrderCommand) -> Then {
-        let result = self.order.decide(&command);
+        self.when_with(command, &LifecyclePolicy::default())
+    }
+
+    /// Decides `command` on the given order under `policy`.
+    pub fn when_with(self, command: OrderCommand, policy: &LifecyclePolicy) -> Then {
+        let result = self.order.decide_with(&command, policy);
         Then { before: self.order, result }
     }
 }
@@ -69,6 +74,27 @@ impl Then {
             assert_eq!(line.buckets().total(), u64::from(line.quantity()), "line {} buckets", line.id());
         }
         order
+    }
+
+    /// Asserts the command was accepted, applies its events (checking that they rebuild from
+    /// scratch the same way and that buckets still sum to each line's quantity) and returns
+    /// the order after them with the events, for assertions on either.
+    ///
+    /// # Panics
+    /// When the command was refused or its events do not apply.
+    pub fn then_ok(self) -> (Order, Vec<OrderEvent>) {
+        let events = match self.result {
+            Ok(events) => events,
+            Err(e) => panic!("expected the command to be accepted, but it was refused: {e}"),
+        };
+        let mut order = self.before;
+        for event in &events {
+            order.apply(event).unwrap_or_else(|e| panic!("decided event does not apply: {e}"));
+        }
+        for line in order.lines() {
+            assert_eq!(line.buckets().total(), u64::from(line.quantity()), "line {} buckets", line.id());
+        }
+        (order, events)
     }
 
     /// Asserts the command was refused with exactly `expected`.

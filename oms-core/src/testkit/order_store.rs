@@ -254,11 +254,12 @@ pub fn load_order_replays_after_the_snapshot(store: &dyn OrderStore) {
         .unwrap();
     let snapshot = store.load_order(&id("O-1")).unwrap().unwrap();
     store.save_snapshot(&snapshot).unwrap();
-    let cancel = OrderEvent::LineCancelled {
+    let cancel = OrderEvent::LineBackordered {
         line: "1".parse().unwrap(),
         from: LineStatus::Open,
         quantity: 1,
-        reason: "test".into(),
+        at: t0(),
+        expected_at: None,
     };
     store
         .append(
@@ -272,7 +273,7 @@ pub fn load_order_replays_after_the_snapshot(store: &dyn OrderStore) {
     let replayed = crate::Order::replay(events.iter().map(|e| &e.event)).unwrap();
     assert_eq!(loaded, replayed);
     assert_eq!(loaded.version(), Version::new(3));
-    assert_eq!(loaded.lines()[0].buckets().get(LineStatus::Cancelled), 1);
+    assert_eq!(loaded.lines()[0].buckets().get(LineStatus::Backordered), 1);
 }
 
 /// Events recorded under an idempotency key are found by it, and only those.

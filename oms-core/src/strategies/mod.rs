@@ -17,6 +17,9 @@
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
+mod lifecycle;
+pub use lifecycle::{LifecycleStep, lifecycle_step};
+
 use crate::testkit::fixtures::{address, t0};
 use crate::{
     ChannelDraft, ChannelKind, ChargeDraft, Currency, DiscountDraft, FulfillmentDraft, LineDraft, LineId, MoneyInput,
@@ -103,6 +106,7 @@ pub fn order_draft() -> impl Strategy<Value = OrderDraft> {
                     tax: Some(amount(shipping_tax, currency)),
                 }],
                 attributes: Default::default(),
+                holds: Vec::new(),
             }
         })
 }
@@ -120,7 +124,7 @@ pub fn order_command(lines: Vec<LineId>) -> impl Strategy<Value = OrderCommand> 
     let choices: Vec<LineId> = lines.into_iter().chain(unknown).collect();
     (proptest::sample::select(choices), 0u32..=12, 0u8..3).prop_map(|(line, quantity, kind)| match kind {
         0 => OrderCommand::Reserve { line, quantity },
-        1 => OrderCommand::Backorder { line, quantity, expected_at: None },
+        1 => OrderCommand::Backorder { line, quantity, at: t0(), expected_at: None },
         _ => OrderCommand::Cancel { line, quantity, reason: "generated".into() },
     })
 }
