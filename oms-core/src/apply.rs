@@ -329,13 +329,19 @@ impl Order {
             if line.refunded_units().saturating_add(line_refund.units) > line.quantity() {
                 return Err(format!("line {} refunds more units than it has", line_refund.line));
             }
+            if line.refunded_units().saturating_add(line_refund.units)
+                > line.buckets().get(LineStatus::Cancelled) + cancelled_here(cancellation, &line_refund.line)
+            {
+                return Err(format!("line {} refunds more units than are cancelled", line_refund.line));
+            }
         }
         let refunded = self.refunded.checked_add(refund.total).map_err(|e| e.to_string())?;
         self.check_refund(refunded)?;
         self.commit(&unit_moves, &fo_triggers)?;
         for line_refund in &refund.lines {
             if let Some(line) = self.line_mut(&line_refund.line) {
-                line.record_refund(line_refund.units);
+                // Checked above: the line has that many unrefunded units.
+                let _ = line.record_refund(line_refund.units);
             }
         }
         self.refunded = refunded;
@@ -420,4 +426,8 @@ impl Order {
         }
         Ok(())
     }
+}
+
+fn cancelled_here(cancellation: &Cancellation, line: &LineId) -> u32 {
+    cancellation.units.iter().filter(|u| &u.line == line).map(|u| u.quantity).sum()
 }

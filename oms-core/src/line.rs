@@ -183,19 +183,16 @@ pub struct OrderLine {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     added: Vec<LinePricing>,
     buckets: Buckets,
-    /// Units whose merchandise and tax were refunded, counted from the last unit backwards, so
-    /// that lowering a quantity after raising it refunds exactly what the raise charged.
-    #[serde(default, skip_serializing_if = "is_zero")]
-    refunded_units: u32,
+    /// Per priced batch, units whose merchandise and tax were refunded. Refunds take the
+    /// latest batch first, each from its last unit backwards, so lowering a quantity after
+    /// raising it refunds exactly what the raise charged.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    refunded: Vec<u32>,
     /// Nodes that rejected or short-picked this line: routing must not send it there again.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     excluded_nodes: Vec<NodeId>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     backorders: Vec<BackorderBatch>,
-}
-
-fn is_zero(n: &u32) -> bool {
-    *n == 0
 }
 
 impl OrderLine {
@@ -214,7 +211,7 @@ impl OrderLine {
             pricing,
             added: Vec::new(),
             buckets: Buckets::all_in(LineStatus::Open, quantity),
-            refunded_units: 0,
+            refunded: Vec::new(),
             excluded_nodes: Vec::new(),
             backorders: Vec::new(),
         }
@@ -297,18 +294,50 @@ impl OrderLine {
 
     /// Units whose merchandise and tax were refunded.
     pub fn refunded_units(&self) -> u32 {
-        self.refunded_units
+        self.refunded.iter().sum()
     }
 
-    /// Merchandise and tax due back for the next `count` units to refund (counted from the
-    /// last unit not yet refunded, backwards).
+    /// Which units the next `count` refunded units are: per batch (latest first), the range
+    /// `first .. first + n` within it.
+    fn refund_ranges(&self, count: u32) -> Result<Vec<(usize, u32, u32)>, MoneyError> {
+        let mut left = count;
+        let mut ranges = Vec::with_capacity(1);
+        for i in (0..=self.added.len()).rev() {
+            let Some(batch) = self.batch(i) else { continue };
+            let done = self.refunded.get(i).copied().unwrap_or(0);
+            let end = batch.quantity.saturating_sub(done);
+            let n = left.min(end);
+            if n > 0 {
+                ranges.push((i, end - n, n));
+                left -= n;
+            }
+        }
+        if left > 0 {
+            return Err(MoneyError::InvalidWeights { problem: "more units refunded than the line has" });
+        }
+        Ok(ranges)
+    }
+
+    /// Priced batch `i`: 0 is the captured units, then each added batch.
+    fn batch(&self, i: usize) -> Option<&LinePricing> {
+        match i {
+            0 => Some(&self.pricing),
+            _ => self.added.get(i - 1),
+        }
+    }
+
+    /// Merchandise and tax due back for the next `count` units to refund.
     pub(crate) fn next_refund(&self, count: u32) -> Result<(Money, Money), MoneyError> {
-        let end = self.quantity.saturating_sub(self.refunded_units);
-        let first = end
-            .checked_sub(count)
-            .ok_or(MoneyError::InvalidWeights { problem: "more units refunded than the line has" })?;
-        let amounts = self.amounts_for_units(first, count)?;
-        Ok((amounts.merchandise, amounts.tax))
+        let zero = Money::zero(self.pricing.total.currency());
+        let (mut merchandise, mut tax) = (zero, zero);
+        for (i, first, n) in self.refund_ranges(count)? {
+            if let Some(batch) = self.batch(i) {
+                let amounts = batch.for_units(first, n)?;
+                merchandise = merchandise.checked_add(amounts.merchandise)?;
+                tax = tax.checked_add(amounts.tax)?;
+            }
+        }
+        Ok((merchandise, tax))
     }
 
     /// Units per status.
@@ -346,8 +375,16 @@ impl OrderLine {
         self.added.push(pricing);
     }
 
-    pub(crate) fn record_refund(&mut self, units: u32) {
-        self.refunded_units = self.refunded_units.saturating_add(units).min(self.quantity);
+    /// Records `units` more refunded; refuses (changing nothing) more than the line has.
+    pub(crate) fn record_refund(&mut self, units: u32) -> Result<(), MoneyError> {
+        let ranges = self.refund_ranges(units)?;
+        self.refunded.resize(1 + self.added.len(), 0);
+        for (i, _, n) in ranges {
+            if let Some(done) = self.refunded.get_mut(i) {
+                *done += n;
+            }
+        }
+        Ok(())
     }
 
     pub(crate) fn push_backorder(&mut self, batch: BackorderBatch) {
