@@ -285,6 +285,8 @@ pub fn fulfillment_transition(
         (_, S::Accepted, T::Pick) => Some(S::Picked),
         (_, s @ (S::Released | S::Accepted), T::Reject) => Some(s),
         (_, s @ (S::Accepted | S::Picked), T::ShortPick) => Some(s),
+        // A node that shipped part may still find it cannot ship the rest.
+        (Ship | Transfer, S::PartiallyShipped, T::ShortPick) => Some(S::PartiallyShipped),
         (_, s @ (S::Released | S::Accepted | S::Picked), T::Withdraw) => Some(s),
         (_, s @ (S::Released | S::Accepted | S::Picked), T::RequestCancel | T::DenyCancel | T::Cancel) => Some(s),
         (Ship | Transfer, S::PartiallyShipped, T::RequestCancel | T::DenyCancel | T::Cancel) => {
