@@ -55,6 +55,40 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # The lifecycle
+//! A routing plan becomes fulfillment orders; nodes report back; every unit is accounted for:
+//!
+//! ```
+//! use oms_core::*;
+//! use oms_core::testkit::fixtures;
+//!
+//! let mut order = Order::from_captured(&capture(&fixtures::draft("O-7", "E-7", "C-1", &[("1", "TEE", 3)]))?);
+//! let fo: FulfillmentOrderId = "FO-1".parse()?;
+//! let plan = AllocationPlan { allocations: vec![PlannedAllocation {
+//!     line: "1".parse()?, node: "WH-1".parse()?, quantity: 3, method: FulfillmentMethod::Ship,
+//! }] };
+//! for command in [
+//!     OrderCommand::Reserve { line: "1".parse()?, quantity: 3 },
+//!     OrderCommand::Allocate { plan },
+//!     OrderCommand::Release { fulfillment_order: None },
+//!     OrderCommand::Accept { fulfillment_order: fo.clone() },
+//!     OrderCommand::Ship { fulfillment_order: fo, carrier: "UPS".into(), tracking: "1Z1".into(),
+//!         lines: vec![LineQuantity::new("1".parse()?, 2)] },
+//! ] {
+//!     for event in order.decide(&command)? {
+//!         order.apply(&event)?;
+//!     }
+//! }
+//! let tee = order.line(&"1".parse()?).unwrap();
+//! assert_eq!((tee.buckets().get(LineStatus::Shipped), tee.buckets().get(LineStatus::Released)), (2, 1));
+//! assert_eq!(order.customer_status().to_string(), "2 of 3 items shipped");
+//!
+//! // Shipped units cannot be cancelled; the one still at the node becomes a cancel request.
+//! let cancel = OrderCommand::Cancel { line: "1".parse()?, quantity: 3, reason: "late".into() };
+//! assert!(matches!(order.decide(&cancel), Err(OrderError::NotEnoughUnits { available: 1, .. })));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Map
 //! - Values: [`Money`] and [`Currency`] (exact, allocation by largest remainder), typed ids
 //!   ([`OrderId`], [`Sku`], ...), [`Address`], [`GeoPoint`].
@@ -63,6 +97,12 @@
 //! - The aggregate: [`Order`] is rebuilt from [`OrderEvent`]s; [`Order::decide`] turns an
 //!   [`OrderCommand`] into events or an [`OrderError`]; each line's quantity is partitioned
 //!   into [`Buckets`] by [`LineStatus`].
+//! - The lifecycle: [`transitions`] holds the two tables (line quantities, fulfillment orders)
+//!   and their graphs; [`Hold`]s; [`AllocationPlan`] → [`FulfillmentOrder`]s; node responses;
+//!   [`Cancellation`] with stock to release and exact [`Refund`]; [`Modification`] with
+//!   [`Order::preview`]; [`LifecyclePolicy`] and [`Order::expire`].
+//! - Visibility: [`timeline()`], [`Order::customer_status`], [`Order::breakdown`],
+//!   [`Order::routing_needs`].
 //! - Ports: [`OrderStore`] (with [`InMemoryOrderStore`]) and [`Clock`]; [`OrderService`]
 //!   runs capture and commands over them with optimistic concurrency and idempotency keys.
 //! - Feature `testkit`: the store conformance suite and a given/when/then harness;
