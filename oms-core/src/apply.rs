@@ -97,7 +97,10 @@ impl Order {
                 self.fulfillment_orders.push(fo);
                 Ok(())
             }
-            OrderEvent::LineAllocated { line, from, quantity, fulfillment_order, .. } => {
+            OrderEvent::LineAllocated { line, from, quantity, fulfillment_order, node } => {
+                if self.fulfillment_order(fulfillment_order).is_some_and(|f| f.node() != node) {
+                    return Err(format!("line {line} allocated to {node} inside {fulfillment_order} of another node"));
+                }
                 let m = UnitMove {
                     line,
                     from: *from,

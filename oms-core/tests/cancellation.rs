@@ -12,6 +12,12 @@ use rust_decimal_macros::dec;
 
 use FulfillmentMethod::Ship;
 
+/// What a cancellation looks at, in the order it takes units: released ones last.
+fn cancellable() -> Vec<LineStatus> {
+    use LineStatus::*;
+    vec![Open, Backordered, Rejected, Reserved, Allocated, ReadyForPickup, Released]
+}
+
 #[test]
 fn released_units_become_a_cancel_request_that_the_node_confirms() {
     let o = at_node(&[("1", "TEE", 3)]);
@@ -57,15 +63,7 @@ fn a_cancel_request_is_denied_because_the_node_already_shipped() {
         .then_error(OrderError::NotEnoughUnits {
             order: id("O-1"),
             line: id("1"),
-            statuses: vec![
-                LineStatus::Open,
-                LineStatus::Backordered,
-                LineStatus::Rejected,
-                LineStatus::Reserved,
-                LineStatus::Allocated,
-                LineStatus::ReadyForPickup,
-                LineStatus::Released,
-            ],
+            statuses: cancellable(),
             requested: 1,
             available: 0,
         });
@@ -124,21 +122,9 @@ fn cancelling_the_order_states_the_stock_to_release_everywhere() {
     assert!(matches!(events.last(), Some(OrderEvent::CancelRequested { node, .. }) if node.as_str() == "WH-2"));
     assert_eq!(o.fulfillment_order(&id("FO-1")).unwrap().status(), FulfillmentStatus::Cancelled);
     assert_eq!(o.status(), OrderStatus::Released, "one unit waits for WH-2's answer");
-    OrderTest::given_order(o.clone()).when(OrderCommand::CancelOrder { reason: "again".into() }).then_error(
-        OrderError::NothingToDo {
-            order: id("O-1"),
-            action: "cancel",
-            statuses: vec![
-                LineStatus::Open,
-                LineStatus::Backordered,
-                LineStatus::Rejected,
-                LineStatus::Reserved,
-                LineStatus::Allocated,
-                LineStatus::ReadyForPickup,
-                LineStatus::Released,
-            ],
-        },
-    );
+    OrderTest::given_order(o.clone())
+        .when(OrderCommand::CancelOrder { reason: "again".into() })
+        .then_error(OrderError::NothingToDo { order: id("O-1"), action: "cancel", statuses: cancellable() });
     let o = after(o, OrderCommand::ConfirmCancel { fulfillment_order: id("FO-2"), lines: vec![] });
     assert_eq!(o.status(), OrderStatus::Cancelled);
     assert_eq!(o.refunded(), o.paid());
