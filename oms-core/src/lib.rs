@@ -70,6 +70,7 @@
 #![deny(missing_docs)]
 
 mod address;
+mod append;
 mod capture;
 mod channel;
 mod clock;
@@ -97,6 +98,7 @@ pub mod strategies;
 pub mod testkit;
 
 pub use address::{Address, AddressError};
+pub use append::{NewOrderIndex, check_append};
 pub use capture::{CaptureError, CaptureProblem, MAX_LINES, capture};
 pub use channel::{ChannelKind, ChannelRef};
 pub use clock::{Clock, FixedClock, ManualClock};
