@@ -18,6 +18,9 @@ pub use oms_routing as routing;
 mod system_clock;
 pub use system_clock::SystemClock;
 
+#[cfg(feature = "sqlite")]
+pub mod sqlite;
+
 /// The README's code blocks, compiled and run as doctests so they cannot go stale.
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]

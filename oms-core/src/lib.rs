@@ -112,6 +112,7 @@
 
 mod address;
 mod allocation;
+mod append;
 mod apply;
 mod cancellation;
 mod capture;
@@ -149,6 +150,7 @@ pub mod strategies;
 pub mod testkit;
 
 pub use address::{Address, AddressError};
+pub use append::{NewOrderIndex, check_append};
 pub use cancellation::{CancelCause, Cancellation, CancelledUnits, LineRefund, Refund, StockLocation};
 pub use capture::{CaptureError, CaptureProblem, MAX_LINES, capture};
 pub use channel::{ChannelKind, ChannelRef};

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 use std::sync::{PoisonError, RwLock};
 
 use crate::{
-    ChannelId, CustomerId, ExpectedVersion, ExternalOrderId, IdempotencyKey, Order, OrderEnvelope, OrderEvent, OrderId,
-    OrderStore, OrderSummary, StoreError, Version,
+    ChannelId, CustomerId, ExpectedVersion, ExternalOrderId, IdempotencyKey, Order, OrderEnvelope, OrderId, OrderStore,
+    OrderSummary, StoreError, Version,
 };
 
 /// Orders kept in memory: for tests, examples and hosts that persist elsewhere.
@@ -65,6 +65,8 @@ impl InMemoryOrderStore {
     }
 }
 
+use crate::append::{NewOrderIndex, check_append};
+
 fn invalid(order: &OrderId, problem: impl Into<String>) -> StoreError {
     StoreError::InvalidWrite { order: order.clone(), problem: problem.into() }
 }
@@ -88,55 +90,20 @@ impl OrderStore for InMemoryOrderStore {
     ) -> Result<Version, StoreError> {
         let mut inner = self.write_lock();
         let actual = inner.streams.get(order).map_or(Version::ZERO, |s| Version::new(s.len() as u64));
-        if !expected.matches(actual) {
-            return Err(StoreError::Conflict { order: order.clone(), expected, actual });
-        }
-        if events.is_empty() {
-            return Err(invalid(order, "an append needs at least one event"));
-        }
-        let mut next = actual.next();
-        for envelope in events {
-            if envelope.version != next {
-                return Err(invalid(order, format!("event has version {} where {next} comes next", envelope.version)));
+        let index = check_append(order, expected, actual, events)?;
+        if let Some(index) = &index {
+            let key = (index.channel.clone(), index.external_order_id.clone());
+            if let Some(existing) = inner.external.get(&key) {
+                return Err(StoreError::DuplicateExternalOrder {
+                    channel: key.0,
+                    external_order_id: key.1,
+                    existing: existing.clone(),
+                });
             }
-            if envelope.version != Version::new(1) && matches!(envelope.event, OrderEvent::Captured(_)) {
-                return Err(invalid(order, "captured may only be the first event"));
-            }
-            next = next.next();
         }
-        let summary = match events.first().map(|e| &e.event) {
-            Some(OrderEvent::Captured(captured)) if actual == Version::ZERO => {
-                if &captured.order_id != order {
-                    return Err(invalid(
-                        order,
-                        format!("stream starts with the capture of order {}", captured.order_id),
-                    ));
-                }
-                let key = (captured.channel.id.clone(), captured.channel.external_order_id.clone());
-                if let Some(existing) = inner.external.get(&key) {
-                    return Err(StoreError::DuplicateExternalOrder {
-                        channel: key.0,
-                        external_order_id: key.1,
-                        existing: existing.clone(),
-                    });
-                }
-                Some((
-                    key,
-                    captured.customer_id.clone(),
-                    OrderSummary {
-                        order_id: order.clone(),
-                        channel: captured.channel.clone(),
-                        placed_at: captured.placed_at,
-                        total: captured.totals.total,
-                    },
-                ))
-            }
-            _ if actual == Version::ZERO => return Err(invalid(order, "a new order must start with its capture")),
-            _ => None,
-        };
         // Every check passed: from here on the write cannot fail, so it is all or nothing.
-        if let Some((key, customer, summary)) = summary {
-            inner.external.insert(key, order.clone());
+        if let Some(NewOrderIndex { channel, external_order_id, customer, summary }) = index {
+            inner.external.insert((channel, external_order_id), order.clone());
             let list = inner.customers.entry(customer).or_default();
             let at = list.partition_point(|s| (s.placed_at, &s.order_id) < (summary.placed_at, &summary.order_id));
             list.insert(at, summary);
