@@ -80,13 +80,14 @@ impl OrderReturns {
         }
     }
 
-    /// Expires the RMAs that were approved but received nothing by their deadline. For an
-    /// advance exchange the event carries the charge for the replacement the customer keeps.
+    /// Expires the RMAs that were approved but received nothing by their deadline (`now` is
+    /// past [`Rma::expires_at`]). For an advance exchange the event carries the charge for the
+    /// replacement the customer keeps.
     pub fn expire(&self, now: DateTime<Utc>) -> Vec<ReturnEvent> {
         self.rmas()
             .iter()
             .filter(|r| r.status().after(RmaEventKind::Expired).is_some())
-            .filter(|r| r.expires_at().is_some_and(|at| at <= now))
+            .filter(|r| r.expires_at().is_some_and(|at| at < now))
             .map(|r| ReturnEvent::Expired {
                 rma: r.id().clone(),
                 charge: r.replacement().filter(|d| d.advance).map(|d| d.value),
