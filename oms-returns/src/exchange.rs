@@ -14,7 +14,7 @@
 use oms_core::{Currency, LineId, Money, MoneyError, OrderId, Sku};
 use serde::{Deserialize, Serialize};
 
-use crate::refund::paid_for;
+use crate::paid::{SlotPrices, money};
 use crate::{ReturnableOrder, Rma, RmaId};
 
 /// The exchange a customer asks for with a return.
@@ -159,16 +159,15 @@ pub(crate) fn replacement_demand(
         let line = match item {
             ExchangeItem::Swap { line, sku, quantity } => {
                 let units = rma.line(line).map(|l| l.units().highest(*quantity)).unwrap_or_default();
-                let pricing = order.line(line).map(|l| &l.pricing);
-                let paid = match pricing {
-                    Some(p) => paid_for(p, &units)?,
-                    None => crate::refund::nothing_paid(currency),
+                let paid = match order.line(line) {
+                    Some(l) => SlotPrices::new(&l.pricing)?.of(&units)?,
+                    None => crate::paid::Paid::default(),
                 };
                 ReplacementLine {
                     sku: sku.clone(),
                     quantity: *quantity,
-                    merchandise: paid.merchandise,
-                    tax: paid.tax,
+                    merchandise: money(paid.merchandise, currency)?,
+                    tax: money(paid.tax, currency)?,
                     replaces: Some(line.clone()),
                 }
             }

@@ -93,6 +93,7 @@ mod event;
 mod exchange;
 mod id;
 mod memory;
+mod paid;
 mod policy;
 mod refund;
 mod returnable;

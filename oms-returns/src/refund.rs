@@ -16,11 +16,12 @@
 //! 6. An exchange's replacements are set against the credit: the difference is refunded or
 //!    charged. A refund never takes the order's refunds past what was captured.
 
-use oms_core::{Currency, LineId, LinePricing, Money, MoneyError, OrderId, Sku, UnitAmounts};
+use oms_core::{Currency, LineId, Money, MoneyError, OrderId, Sku};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::exchange::replacement_demand;
+use crate::paid::SlotPrices;
 use crate::{
     OrderReturns, Payer, ReplacementDemand, RestockingFee, ReturnError, ReturnMethod, ReturnPolicy, ReturnableOrder,
     Rma, RmaId, Units,
@@ -158,28 +159,6 @@ impl Payment {
     }
 }
 
-/// Zero of everything.
-pub(crate) fn nothing_paid(currency: Currency) -> UnitAmounts {
-    let zero = Money::zero(currency);
-    UnitAmounts { merchandise: zero, tax: zero, shipping: zero, shipping_tax: zero, total: zero }
-}
-
-/// What the slots of a line paid, component by component.
-pub(crate) fn paid_for(pricing: &LinePricing, units: &Units) -> Result<UnitAmounts, MoneyError> {
-    let mut sum = nothing_paid(pricing.total.currency());
-    for range in units.ranges() {
-        let part = pricing.for_units(range.first, range.count)?;
-        sum = UnitAmounts {
-            merchandise: sum.merchandise.checked_add(part.merchandise)?,
-            tax: sum.tax.checked_add(part.tax)?,
-            shipping: sum.shipping.checked_add(part.shipping)?,
-            shipping_tax: sum.shipping_tax.checked_add(part.shipping_tax)?,
-            total: sum.total.checked_add(part.total)?,
-        };
-    }
-    Ok(sum)
-}
-
 /// The settlement of an inspected RMA, and the replacement demand to release with it (for an
 /// exchange that is not an advance one).
 pub(crate) fn settle(
@@ -193,11 +172,16 @@ pub(crate) fn settle(
     let currency = order.currency;
     let zero = Money::zero(currency);
     let waive_fees = rma.exchange().is_some() && policy.exchanges.waive_fees;
+    let paid_money = |minor| crate::paid::money(minor, currency);
 
     let mut lines = Vec::with_capacity(rma.lines().len());
-    for rma_line in rma.lines().iter().filter(|l| l.received() > 0) {
+    for (i, rma_line) in rma.lines().iter().enumerate().filter(|(_, l)| l.received() > 0) {
+        // Returns usually list lines in the order's order: look where the line would be first.
         let line = order
-            .line(rma_line.line())
+            .lines
+            .get(i)
+            .filter(|l| &l.line_id == rma_line.line())
+            .or_else(|| order.line(rma_line.line()))
             .ok_or_else(|| ReturnError::UnknownLine { order: order_id.clone(), line: rma_line.line().clone() })?;
         let units = rma_line.units().highest(rma_line.received());
         if units.lowest().is_some_and(|lowest| lowest < line.refunded_outside) {
@@ -207,48 +191,48 @@ pub(crate) fn settle(
                 line: line.line_id.clone(),
             });
         }
-        let paid = paid_for(&line.pricing, &units).map_err(money)?;
+        let paid = SlotPrices::new(&line.pricing).and_then(|p| p.of(&units)).map_err(money)?;
         let rule = policy.reason(rma_line.reason());
         let with_shipping = rule.is_some_and(|r| r.merchant_at_fault) && policy.shipping_refund.when_merchant_at_fault;
-        let (shipping, shipping_tax) = if with_shipping { (paid.shipping, paid.shipping_tax) } else { (zero, zero) };
+        let (shipping, shipping_tax) = if with_shipping { (paid.shipping, paid.shipping_tax) } else { (0, 0) };
         let fee = match rule.and_then(|r| r.restocking_fee) {
-            Some(_) if waive_fees => zero,
-            Some(RestockingFee::Percent { percent }) => {
-                paid.merchandise.checked_mul(percent / Decimal::ONE_HUNDRED).map_err(money)?.round()
+            Some(_) if waive_fees => 0,
+            Some(RestockingFee::Percent { percent }) => paid_money(paid.merchandise)
+                .and_then(|m| m.checked_mul(percent / Decimal::ONE_HUNDRED))
+                .and_then(|fee| fee.round().to_minor())
+                .map_err(money)?,
+            Some(RestockingFee::PerUnit { amount }) => {
+                amount.times(rma_line.received()).and_then(|fee| fee.to_minor()).map_err(money)?
             }
-            Some(RestockingFee::PerUnit { amount }) => amount.times(rma_line.received()).map_err(money)?,
-            None => zero,
+            None => 0,
         };
-        let restocking_fee = clamp(fee, paid.merchandise).map_err(money)?;
-        let total = paid
-            .merchandise
-            .checked_add(paid.tax)
-            .and_then(|t| t.checked_add(shipping))
-            .and_then(|t| t.checked_add(shipping_tax))
-            .and_then(|t| t.checked_sub(restocking_fee))
-            .map_err(money)?;
+        // Never negative, never more than the merchandise refunded.
+        let restocking_fee = fee.clamp(0, paid.merchandise.max(0));
+        let total = paid.merchandise + paid.tax + shipping + shipping_tax - restocking_fee;
+        let m = |minor| paid_money(minor).map_err(money);
         lines.push(CreditLine {
             line: line.line_id.clone(),
             sku: line.sku.clone(),
             units,
-            merchandise: paid.merchandise,
-            tax: paid.tax,
+            merchandise: m(paid.merchandise)?,
+            tax: m(paid.tax)?,
             with_shipping,
-            shipping,
-            shipping_tax,
-            restocking_fee,
+            shipping: m(shipping)?,
+            shipping_tax: m(shipping_tax)?,
+            restocking_fee: m(restocking_fee)?,
             label_fee: zero,
-            total,
+            total: m(total)?,
         });
     }
 
     deduct_label_fee(&mut lines, rma, policy, waive_fees).map_err(money)?;
     let shipping = everything_returned_shipping(returns, order, policy, &lines).map_err(money)?;
 
-    let credit = Money::sum(currency, lines.iter().map(|l| &l.total))
-        .and_then(|c| c.checked_add(Money::sum(currency, shipping.iter().map(|s| &s.shipping))?))
-        .and_then(|c| c.checked_add(Money::sum(currency, shipping.iter().map(|s| &s.shipping_tax))?))
-        .map_err(money)?;
+    let mut credit_minor = 0i128;
+    for amount in lines.iter().map(|l| &l.total).chain(shipping.iter().flat_map(|s| [&s.shipping, &s.shipping_tax])) {
+        credit_minor += crate::paid::to_minor(amount).map_err(money)?;
+    }
+    let credit = paid_money(credit_minor).map_err(money)?;
 
     let (replacement_value, release) = match rma.exchange() {
         None => (zero, None),
@@ -287,17 +271,6 @@ pub(crate) fn settle(
     Ok((Settlement { lines, shipping, credit, replacement_value, payment }, release))
 }
 
-/// `fee` kept within `0 ..= cap`.
-fn clamp(fee: Money, cap: Money) -> Result<Money, MoneyError> {
-    if fee.is_negative() {
-        Ok(Money::zero(cap.currency()))
-    } else if fee.checked_cmp(&cap)?.is_gt() {
-        Ok(cap)
-    } else {
-        Ok(fee)
-    }
-}
-
 /// Keeps the label fee back from a mail return whose reasons all make the customer pay.
 fn deduct_label_fee(
     lines: &mut [CreditLine],
@@ -316,7 +289,8 @@ fn deduct_label_fee(
         return Ok(());
     }
     let credit = Money::sum(fee.currency(), lines.iter().map(|l| &l.total))?;
-    let fee = clamp(fee, credit)?;
+    // Never more than the credit it is kept from.
+    let fee = if fee.checked_cmp(&credit)?.is_gt() { credit } else { fee };
     for (line, share) in lines.iter_mut().zip(fee.allocate(&weights)?) {
         line.label_fee = share;
         line.total = line.total.checked_sub(share)?;
@@ -334,35 +308,36 @@ fn everything_returned_shipping(
     if !policy.shipping_refund.when_everything_returned {
         return Ok(Vec::new());
     }
-    let after = |line: &LineId| -> (Units, Units) {
-        let ledger = returns.ledger(line);
-        let mut refunded = ledger.map(|l| l.refunded().clone()).unwrap_or_default();
-        let mut shipping = ledger.map(|l| l.shipping_refunded().clone()).unwrap_or_default();
-        for c in credited.iter().filter(|c| &c.line == line) {
-            refunded = refunded.union(&c.units);
-            if c.with_shipping {
-                shipping = shipping.union(&c.units);
-            }
-        }
-        (refunded, shipping)
-    };
-    let states: Vec<(Units, Units)> = order.lines.iter().map(|l| after(&l.line_id)).collect();
-    let all_back = order.lines.iter().zip(&states).all(|(l, (refunded, _))| {
-        u64::from(l.refunded_outside) + u64::from(refunded.len()) >= u64::from(l.pricing.quantity)
+    // Count first: the sets are only built when the order is fully paid back.
+    let credited_on =
+        |line: &LineId| credited.iter().filter(|c| &c.line == line).map(|c| u64::from(c.units.len())).sum::<u64>();
+    let all_back = order.lines.iter().all(|l| {
+        let in_returns = returns.ledger(&l.line_id).map_or(0, |ledger| u64::from(ledger.refunded().len()));
+        u64::from(l.refunded_outside) + in_returns + credited_on(&l.line_id) >= u64::from(l.pricing.quantity)
     });
     if !all_back {
         return Ok(Vec::new());
     }
+    let currency = order.currency;
     let mut out = Vec::new();
-    for (line, (refunded, shipping_refunded)) in order.lines.iter().zip(states) {
+    for line in &order.lines {
+        let ledger = returns.ledger(&line.line_id);
+        let mut refunded = ledger.map(|l| l.refunded().clone()).unwrap_or_default();
+        let mut shipping_refunded = ledger.map(|l| l.shipping_refunded().clone()).unwrap_or_default();
+        for c in credited.iter().filter(|c| c.line == line.line_id) {
+            refunded = refunded.union(&c.units);
+            if c.with_shipping {
+                shipping_refunded = shipping_refunded.union(&c.units);
+            }
+        }
         let units = refunded.difference(&shipping_refunded);
-        let paid = paid_for(&line.pricing, &units)?;
-        if !paid.shipping.is_zero() || !paid.shipping_tax.is_zero() {
+        let paid = SlotPrices::new(&line.pricing)?.of(&units)?;
+        if paid.shipping != 0 || paid.shipping_tax != 0 {
             out.push(ShippingCredit {
                 line: line.line_id.clone(),
                 units,
-                shipping: paid.shipping,
-                shipping_tax: paid.shipping_tax,
+                shipping: crate::paid::money(paid.shipping, currency)?,
+                shipping_tax: crate::paid::money(paid.shipping_tax, currency)?,
             });
         }
     }

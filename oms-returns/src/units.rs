@@ -99,9 +99,22 @@ impl Units {
 
     /// Slots in either set.
     pub fn union(&self, other: &Units) -> Units {
-        let mut all: Vec<(u32, u32)> = self.runs.iter().chain(&other.runs).copied().collect();
-        all.sort_unstable();
-        Units::from_sorted(all)
+        // Merge the two sorted run lists, then join what touches.
+        let mut merged = Vec::with_capacity(self.runs.len() + other.runs.len());
+        let (mut a, mut b) = (self.runs.iter().peekable(), other.runs.iter().peekable());
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) if x <= y => a.next(),
+                (Some(_), Some(_)) => b.next(),
+                (Some(_), None) => a.next(),
+                (None, _) => b.next(),
+            };
+            match next {
+                Some(&run) => merged.push(run),
+                None => break,
+            }
+        }
+        Units::from_sorted(merged)
     }
 
     /// Slots of `self` that are not in `other`.
@@ -137,7 +150,7 @@ impl Units {
     /// The `n` highest slots of the set (all of them when it holds fewer).
     pub fn highest(&self, n: u32) -> Units {
         let mut left = n;
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(self.runs.len().min(4));
         for &(s, e) in self.runs.iter().rev() {
             if left == 0 {
                 break;
