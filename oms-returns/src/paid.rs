@@ -127,6 +127,19 @@ pub(crate) fn to_minor(m: &Money) -> Result<i128, MoneyError> {
     if m.amount().scale() == m.currency().minor_units() { Ok(m.amount().mantissa()) } else { m.to_minor() }
 }
 
+/// `minor × percent ÷ 100`, rounded half away from zero (the library's one rounding rule), on
+/// integers; `None` on overflow.
+pub(crate) fn percent_of(minor: i128, percent: Decimal) -> Option<i128> {
+    let denominator = 10i128.checked_pow(percent.scale())?.checked_mul(100)?;
+    let numerator = minor.checked_mul(percent.mantissa())?;
+    let (quotient, remainder) = (numerator / denominator, numerator % denominator);
+    Some(if remainder.unsigned_abs() * 2 >= denominator.unsigned_abs() {
+        quotient + numerator.signum()
+    } else {
+        quotient
+    })
+}
+
 /// Minor units as money.
 ///
 /// # Errors
@@ -151,6 +164,21 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Integer percentages round exactly like `Money::checked_mul` then `Money::round`.
+        #[test]
+        fn percent_of_rounds_like_money(minor in -10_000_000i64..10_000_000, mantissa in 0i64..=10_000, scale in 0u32..4) {
+            let percent = Decimal::new(mantissa, scale);
+            for currency in [Currency::USD, Currency::JPY, Currency::KWD] {
+                let expected = Money::from_minor(minor, currency)
+                    .checked_mul(percent / Decimal::ONE_HUNDRED)
+                    .unwrap()
+                    .round()
+                    .to_minor()
+                    .unwrap();
+                prop_assert_eq!(percent_of(i128::from(minor), percent), Some(expected));
+            }
+        }
 
         /// Slot prices equal `LinePricing::for_units`, component by component, for every run.
         #[test]

@@ -21,7 +21,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::exchange::replacement_demand;
-use crate::paid::SlotPrices;
+use crate::paid::{SlotPrices, percent_of};
 use crate::{
     OrderReturns, Payer, ReplacementDemand, RestockingFee, ReturnError, ReturnMethod, ReturnPolicy, ReturnableOrder,
     Rma, RmaId, Units,
@@ -197,10 +197,9 @@ pub(crate) fn settle(
         let (shipping, shipping_tax) = if with_shipping { (paid.shipping, paid.shipping_tax) } else { (0, 0) };
         let fee = match rule.and_then(|r| r.restocking_fee) {
             Some(_) if waive_fees => 0,
-            Some(RestockingFee::Percent { percent }) => paid_money(paid.merchandise)
-                .and_then(|m| m.checked_mul(percent / Decimal::ONE_HUNDRED))
-                .and_then(|fee| fee.round().to_minor())
-                .map_err(money)?,
+            Some(RestockingFee::Percent { percent }) => {
+                percent_of(paid.merchandise, percent).ok_or_else(|| money(MoneyError::Overflow))?
+            }
             Some(RestockingFee::PerUnit { amount }) => {
                 amount.times(rma_line.received()).and_then(|fee| fee.to_minor()).map_err(money)?
             }
