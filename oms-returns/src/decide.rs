@@ -10,7 +10,7 @@ use crate::refund::settle;
 use crate::{
     Eligibility, ExchangeRequest, Inspection, OrderReturns, ReceivedUnits, Refusal, RequestedLine, ReturnCommand,
     ReturnError, ReturnEvent, ReturnLineRequest, ReturnMethod, ReturnPolicy, ReturnReason, ReturnableOrder, Rma,
-    RmaEventKind, RmaId, RmaStatus, Settlement, UnexpectedItem, Units,
+    RmaEventKind, RmaId, RmaStatus, Settlement, UnexpectedItem,
 };
 
 impl OrderReturns {
@@ -193,11 +193,11 @@ impl OrderReturns {
                 }));
             }
             let taken = self.ledger(&line.line_id).map(|l| l.taken()).unwrap_or_default();
-            let free = Units::range(line.refunded_outside, line.pricing.quantity.saturating_sub(line.refunded_outside));
+            let free = line.returnable_slots();
             requested.push(RequestedLine {
                 line: line.line_id.clone(),
                 sku: line.sku.clone(),
-                units: free.difference(&taken).highest(asked.quantity),
+                units: free.difference(&taken).lowest(asked.quantity),
                 reason: asked.reason,
                 note: asked.note.clone(),
             });

@@ -54,7 +54,7 @@ pub(crate) fn line_eligibility(
         line.deliveries.iter().filter(|d| now <= deadline(d.at)).fold(0u32, |n, d| n.saturating_add(d.quantity));
     let delivered = line.delivered();
     let with_customer = delivered.saturating_sub(line.returned_outside).saturating_sub(in_returns);
-    let free_slots = line.pricing.quantity.saturating_sub(line.refunded_outside).saturating_sub(in_returns);
+    let free_slots = line.quantity().saturating_sub(line.refunded_outside).saturating_sub(in_returns);
 
     let rule = policy.reason(reason);
     let refusal = if policy.non_returnable.contains(&line.sku) {

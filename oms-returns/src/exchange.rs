@@ -145,7 +145,7 @@ pub struct ReplacementLine {
     pub replaces: Option<LineId>,
 }
 
-/// The demand for an RMA's exchange. A swap is valued at the highest `quantity` of the slots
+/// The demand for an RMA's exchange. A swap is valued at the lowest `quantity` of the slots
 /// the RMA holds on its line: the same slots the credit pays back first, so an even exchange
 /// whose units all arrive settles at exactly zero.
 pub(crate) fn replacement_demand(
@@ -158,9 +158,9 @@ pub(crate) fn replacement_demand(
     for item in &exchange.items {
         let line = match item {
             ExchangeItem::Swap { line, sku, quantity } => {
-                let units = rma.line(line).map(|l| l.units().highest(*quantity)).unwrap_or_default();
+                let units = rma.line(line).map(|l| l.units().lowest(*quantity)).unwrap_or_default();
                 let paid = match order.line(line) {
-                    Some(l) => SlotPrices::new(&l.pricing)?.of(&units)?,
+                    Some(l) => SlotPrices::new(l)?.of(&units)?,
                     None => crate::paid::Paid::default(),
                 };
                 ReplacementLine {

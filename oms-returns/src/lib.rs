@@ -10,7 +10,7 @@
 //! use oms_returns::*;
 //! use rust_decimal_macros::dec;
 //!
-//! // Three tees at 10.00 with 5.00 off the order: 25.00 paid, 8.33 + 8.33 + 8.34 per unit.
+//! // Three tees at 10.00 with 5.00 off the order: 25.00 paid, 8.34 + 8.33 + 8.33 per unit.
 //! let mut draft = fixtures::draft("O-1", "E-1", "C-1", &[("1", "TEE", 3)]);
 //! draft.discounts.push(DiscountDraft { code: "WELCOME".into(), amount: MoneyInput::new(dec!(5), "USD") });
 //! let order = ReturnableOrder::all_delivered(&capture(&draft)?, fixtures::t0());
@@ -52,9 +52,9 @@
 //! // Only the resellable unit goes back into sellable stock, at the node that received it.
 //! let sellable: Vec<_> = events.iter().flat_map(|e| e.stock_movements()).filter(|m| m.is_sellable()).collect();
 //! assert_eq!((sellable.len(), sellable[0].quantity, sellable[0].node.as_str()), (1, 1, "DC-1"));
-//! // The two units paid 16.66; that is the refund instruction for the payment provider.
+//! // The two units paid 16.67; that is the refund instruction for the payment provider.
 //! let refund = events.iter().find_map(|e| e.payment(&order.order_id)).unwrap();
-//! assert_eq!((refund.direction, refund.amount.to_string().as_str()), (PaymentDirection::Refund, "16.66 USD"));
+//! assert_eq!((refund.direction, refund.amount.to_string().as_str()), (PaymentDirection::Refund, "16.67 USD"));
 //! // Refunding twice is refused, and replaying the events rebuilds the same state.
 //! assert!(matches!(
 //!     returns.decide(&ReturnCommand::Refund { rma }, &order, &policy, now),

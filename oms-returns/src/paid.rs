@@ -8,7 +8,7 @@
 use oms_core::{Currency, LinePricing, Money, MoneyError};
 use rust_decimal::Decimal;
 
-use crate::Units;
+use crate::{ReturnableLine, Units};
 
 /// Amounts in minor units.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -65,9 +65,9 @@ impl Spread {
     }
 }
 
-/// A line's pricing ready to price any set of its unit slots.
+/// One priced batch ready to price any run of its units.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct SlotPrices {
+struct BatchPrices {
     quantity: u32,
     merchandise: Spread,
     tax: Spread,
@@ -75,11 +75,8 @@ pub(crate) struct SlotPrices {
     shipping_tax: Spread,
 }
 
-impl SlotPrices {
-    /// # Errors
-    /// [`MoneyError::NotInMinorUnits`] for amounts finer than the currency,
-    /// [`MoneyError::CurrencyMismatch`] for amounts in another currency than the total.
-    pub(crate) fn new(pricing: &LinePricing) -> Result<SlotPrices, MoneyError> {
+impl BatchPrices {
+    fn new(pricing: &LinePricing) -> Result<BatchPrices, MoneyError> {
         let currency = pricing.total.currency();
         let minor = |m: &Money| match m.currency() {
             c if c == currency => to_minor(m),
@@ -87,7 +84,7 @@ impl SlotPrices {
         };
         let n = pricing.quantity;
         let merchandise = minor(&pricing.gross)? - minor(&pricing.line_discount)? - minor(&pricing.order_discount)?;
-        Ok(SlotPrices {
+        Ok(BatchPrices {
             quantity: n,
             merchandise: Spread::new(merchandise, n),
             tax: Spread::new(minor(&pricing.tax)?, n),
@@ -96,23 +93,62 @@ impl SlotPrices {
         })
     }
 
-    /// What the slots paid.
+    /// Units `first .. end` of the batch.
+    fn range(&self, first: u32, end: u32) -> Paid {
+        Paid {
+            merchandise: self.merchandise.range(first, end),
+            tax: self.tax.range(first, end),
+            shipping: self.shipping.range(first, end),
+            shipping_tax: self.shipping_tax.range(first, end),
+        }
+    }
+}
+
+/// A line's priced batches ready to price any set of its unit slots.
+#[derive(Debug, Clone)]
+pub(crate) struct SlotPrices<'a> {
+    captured: BatchPrices,
+    /// Batches added by modifications: rare, priced when a slot falls in them.
+    added: &'a [LinePricing],
+}
+
+impl<'a> SlotPrices<'a> {
+    /// # Errors
+    /// [`MoneyError::NotInMinorUnits`] for amounts finer than the currency,
+    /// [`MoneyError::CurrencyMismatch`] for amounts in another currency than the total.
+    pub(crate) fn new(line: &'a ReturnableLine) -> Result<SlotPrices<'a>, MoneyError> {
+        Ok(SlotPrices { captured: BatchPrices::new(&line.pricing)?, added: &line.added })
+    }
+
+    /// What the slots paid; slot `n` is unit `n` of the batches end to end.
     ///
     /// # Errors
-    /// [`MoneyError::InvalidWeights`] when a slot lies past the line's quantity.
+    /// [`MoneyError::InvalidWeights`] when a slot lies past the line's units; the errors of
+    /// [`SlotPrices::new`] for an added batch.
     pub(crate) fn of(&self, units: &Units) -> Result<Paid, MoneyError> {
         let mut paid = Paid::default();
         for range in units.ranges() {
-            let end = range.first.saturating_add(range.count);
-            if end > self.quantity {
-                return Err(MoneyError::InvalidWeights { problem: "unit range reaches past the number of units" });
+            let (first, end) = (range.first, range.first.saturating_add(range.count));
+            let mut start = 0u32;
+            let mut left = end - first;
+            let mut batch = Some(self.captured);
+            let mut added = self.added.iter();
+            while left > 0 {
+                let Some(prices) = batch else {
+                    return Err(MoneyError::InvalidWeights { problem: "unit range reaches past the number of units" });
+                };
+                let stop = start.saturating_add(prices.quantity);
+                let (from, to) = (first.max(start), end.min(stop));
+                if from < to {
+                    paid = paid.add(prices.range(from - start, to - start));
+                    left -= to - from;
+                }
+                start = stop;
+                batch = match added.next() {
+                    Some(p) if left > 0 => Some(BatchPrices::new(p)?),
+                    _ => None,
+                };
             }
-            paid = paid.add(Paid {
-                merchandise: self.merchandise.range(range.first, end),
-                tax: self.tax.range(range.first, end),
-                shipping: self.shipping.range(range.first, end),
-                shipping_tax: self.shipping_tax.range(range.first, end),
-            });
         }
         Ok(paid)
     }
@@ -184,8 +220,9 @@ mod tests {
         #[test]
         fn slot_prices_equal_for_units(draft in order_draft(), cuts in proptest::collection::vec(0u32..=10, 0..4)) {
             let captured = oms_core::capture(&draft).unwrap();
-            for line in &captured.lines {
-                let prices = SlotPrices::new(&line.pricing).unwrap();
+            let order = crate::ReturnableOrder::all_delivered(&captured, chrono::DateTime::UNIX_EPOCH);
+            for (line, returnable) in captured.lines.iter().zip(&order.lines) {
+                let prices = SlotPrices::new(returnable).unwrap();
                 let q = line.pricing.quantity;
                 let mut bounds: Vec<u32> = cuts.iter().map(|c| c % (q + 1)).chain([0, q]).collect();
                 bounds.sort_unstable();

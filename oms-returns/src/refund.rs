@@ -2,8 +2,8 @@
 //!
 //! # How a refund is computed
 //! 1. Each returned unit is paid back from its slot (see [`Units`]): its share of the line's
-//!    merchandise after line and order discounts, and of its tax, from
-//!    [`LinePricing::for_units`]. The shares of all slots add up to the line's total exactly,
+//!    merchandise after line and order discounts, and of its tax, split as
+//!    [`LinePricing::for_units`](oms_core::LinePricing::for_units) splits them. The shares of all slots add up to the line's total exactly,
 //!    so partial refunds, in any order, never drift by a minor unit.
 //! 2. When the reason is the merchant's fault (and the policy says so), the units' shares of the
 //!    outbound shipping and its tax are paid back too.
@@ -12,7 +12,10 @@
 //! 4. A mail return whose reasons all make the customer pay return shipping has the label fee
 //!    kept back once, spread over the lines with [`Money::allocate`] and never more than the credit.
 //! 5. When this refund pays back the last unit of the order, all outbound shipping not yet
-//!    refunded is added (if the policy says so).
+//!    refunded is added (if the policy says so), including the shares of units refunded outside
+//!    this crate, whose refunds cover merchandise and tax only.
+//!
+//! No shipping is refunded when the order says it was refunded outside in full.
 //! 6. An exchange's replacements are set against the credit: the difference is refunded or
 //!    charged. A refund never takes the order's refunds past what was captured.
 
@@ -183,17 +186,20 @@ pub(crate) fn settle(
             .filter(|l| &l.line_id == rma_line.line())
             .or_else(|| order.line(rma_line.line()))
             .ok_or_else(|| ReturnError::UnknownLine { order: order_id.clone(), line: rma_line.line().clone() })?;
-        let units = rma_line.units().highest(rma_line.received());
-        if units.lowest().is_some_and(|lowest| lowest < line.refunded_outside) {
+        // The lowest slots held are paid back first; the rest are released.
+        let units = rma_line.units().lowest(rma_line.received());
+        if units.max().is_some_and(|top| top >= line.quantity().saturating_sub(line.refunded_outside)) {
             return Err(ReturnError::RefundedOutside {
                 order: order_id.clone(),
                 rma: rma.id().clone(),
                 line: line.line_id.clone(),
             });
         }
-        let paid = SlotPrices::new(&line.pricing).and_then(|p| p.of(&units)).map_err(money)?;
+        let paid = SlotPrices::new(line).and_then(|p| p.of(&units)).map_err(money)?;
         let rule = policy.reason(rma_line.reason());
-        let with_shipping = rule.is_some_and(|r| r.merchant_at_fault) && policy.shipping_refund.when_merchant_at_fault;
+        let with_shipping = rule.is_some_and(|r| r.merchant_at_fault)
+            && policy.shipping_refund.when_merchant_at_fault
+            && !order.shipping_refunded_outside;
         let (shipping, shipping_tax) = if with_shipping { (paid.shipping, paid.shipping_tax) } else { (0, 0) };
         let fee = match rule.and_then(|r| r.restocking_fee) {
             Some(_) if waive_fees => 0,
@@ -297,14 +303,15 @@ fn deduct_label_fee(
     Ok(())
 }
 
-/// All outbound shipping not yet paid back, when this settlement pays back the order's last unit.
+/// All outbound shipping not yet paid back, when this settlement pays back the order's last unit
+/// (and the shipping was not refunded outside).
 fn everything_returned_shipping(
     returns: &OrderReturns,
     order: &ReturnableOrder,
     policy: &ReturnPolicy,
     credited: &[CreditLine],
 ) -> Result<Vec<ShippingCredit>, MoneyError> {
-    if !policy.shipping_refund.when_everything_returned {
+    if !policy.shipping_refund.when_everything_returned || order.shipping_refunded_outside {
         return Ok(Vec::new());
     }
     // Count first: the sets are only built when the order is fully paid back.
@@ -312,7 +319,7 @@ fn everything_returned_shipping(
         |line: &LineId| credited.iter().filter(|c| &c.line == line).map(|c| u64::from(c.units.len())).sum::<u64>();
     let all_back = order.lines.iter().all(|l| {
         let in_returns = returns.ledger(&l.line_id).map_or(0, |ledger| u64::from(ledger.refunded().len()));
-        u64::from(l.refunded_outside) + in_returns + credited_on(&l.line_id) >= u64::from(l.pricing.quantity)
+        u64::from(l.refunded_outside) + in_returns + credited_on(&l.line_id) >= u64::from(l.quantity())
     });
     if !all_back {
         return Ok(Vec::new());
@@ -320,17 +327,14 @@ fn everything_returned_shipping(
     let currency = order.currency;
     let mut out = Vec::new();
     for line in &order.lines {
-        let ledger = returns.ledger(&line.line_id);
-        let mut refunded = ledger.map(|l| l.refunded().clone()).unwrap_or_default();
-        let mut shipping_refunded = ledger.map(|l| l.shipping_refunded().clone()).unwrap_or_default();
-        for c in credited.iter().filter(|c| c.line == line.line_id) {
-            refunded = refunded.union(&c.units);
-            if c.with_shipping {
-                shipping_refunded = shipping_refunded.union(&c.units);
-            }
+        // Every slot's share, including slots paid back outside: those refunds do not cover shipping.
+        let mut shipping_refunded =
+            returns.ledger(&line.line_id).map(|l| l.shipping_refunded().clone()).unwrap_or_default();
+        for c in credited.iter().filter(|c| c.line == line.line_id && c.with_shipping) {
+            shipping_refunded = shipping_refunded.union(&c.units);
         }
-        let units = refunded.difference(&shipping_refunded);
-        let paid = SlotPrices::new(&line.pricing)?.of(&units)?;
+        let units = Units::range(0, line.quantity()).difference(&shipping_refunded);
+        let paid = SlotPrices::new(line)?.of(&units)?;
         if paid.shipping != 0 || paid.shipping_tax != 0 {
             out.push(ShippingCredit {
                 line: line.line_id.clone(),

@@ -15,14 +15,20 @@ use crate::ReturnError;
 /// An order as returns see it: lines delivered and what was paid for them.
 ///
 /// # Contract
-/// - `lines[*].pricing` is the line's pricing as captured: the units' shares of line and
-///   order discounts, tax and outbound shipping come from it with
+/// - A line's units are its priced batches end to end: `pricing` (the units captured with the
+///   line) then each of `added` (units added by modifications), as `oms-core`'s
+///   `OrderLine::priced_batches`. Unit `n` of the line is unit `n` of that concatenation, and
+///   each unit's share of discounts, tax and outbound shipping comes from its batch with
 ///   [`LinePricing::for_units`], so refunds never recompute an allocation.
 /// - Units counted in `returned_outside` / `refunded_outside` are returns and refunds made
-///   **outside** this crate (a legacy system, POS returns, cancellations refunded by the
-///   order lifecycle). Units in this crate's RMAs are counted by [`OrderReturns`] itself:
-///   do not include them, or they count twice.
-/// - Refunds made outside take a line's unit slots from the bottom (see [`Units`]).
+///   **outside** this crate (cancellations refunded by the order lifecycle, a legacy system,
+///   POS returns). Units in this crate's RMAs are counted by [`OrderReturns`] itself: do not
+///   include them, or they count twice.
+/// - Refunds made outside pay back the merchandise and tax of a line's *last* units (its top
+///   `refunded_outside` slots, as `oms-core` refunds cancellations); returns here take slots
+///   from the bottom (see [`Units`]).
+/// - `shipping_refunded_outside` says the outbound shipping was paid back in full outside
+///   (`oms-core` does so when nothing of the order will ship): then no shipping is refunded here.
 /// - `captured` is what the payment provider captured for the order and `refunded_amount_outside`
 ///   what was refunded of it outside this crate; refunds here never exceed the difference.
 ///
@@ -40,6 +46,9 @@ pub struct ReturnableOrder {
     pub captured: Money,
     /// Refunded of it outside this crate.
     pub refunded_amount_outside: Money,
+    /// The outbound shipping was paid back in full outside this crate.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub shipping_refunded_outside: bool,
     /// The lines.
     pub lines: Vec<ReturnableLine>,
 }
@@ -51,15 +60,18 @@ pub struct ReturnableLine {
     pub line_id: LineId,
     /// The item.
     pub sku: Sku,
-    /// What was paid, as captured; `pricing.quantity` is the number of units paid for.
+    /// What was paid for the units captured with the line.
     pub pricing: LinePricing,
+    /// What was paid for units added later, batch by batch.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub added: Vec<LinePricing>,
     /// Units delivered or collected, with when and where.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deliveries: Vec<Delivery>,
     /// Units returned or in a return outside this crate.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub returned_outside: u32,
-    /// Units paid back outside this crate (slots `0 .. refunded_outside`).
+    /// Units whose merchandise and tax were paid back outside this crate: the line's last ones.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub refunded_outside: u32,
 }
@@ -107,6 +119,7 @@ impl ReturnableOrder {
             currency: captured.currency,
             captured: captured.totals.total,
             refunded_amount_outside: Money::zero(captured.currency),
+            shipping_refunded_outside: false,
             lines: captured
                 .lines
                 .iter()
@@ -114,6 +127,7 @@ impl ReturnableOrder {
                     line_id: l.id.clone(),
                     sku: l.sku.clone(),
                     pricing: l.pricing,
+                    added: Vec::new(),
                     deliveries: vec![Delivery {
                         quantity: l.quantity,
                         at,
@@ -165,33 +179,39 @@ impl ReturnableOrder {
             if self.lines.iter().take(i).any(|l| same_id(&l.line_id, &line.line_id)) {
                 return Err(invalid(id, "appears twice".into()));
             }
-            let p = &line.pricing;
-            for (field, m) in [
-                ("pricing.gross", &p.gross),
-                ("pricing.line_discount", &p.line_discount),
-                ("pricing.order_discount", &p.order_discount),
-                ("pricing.tax", &p.tax),
-                ("pricing.shipping", &p.shipping),
-                ("pricing.shipping_tax", &p.shipping_tax),
-                ("pricing.total", &p.total),
-            ] {
-                check_money(id, field, m)?;
+            for (b, p) in line.batches().enumerate() {
+                let field = |name: &str| match b {
+                    0 => format!("pricing.{name}"),
+                    _ => format!("added[{}].{name}", b - 1),
+                };
+                for (name, m) in [
+                    ("gross", &p.gross),
+                    ("line_discount", &p.line_discount),
+                    ("order_discount", &p.order_discount),
+                    ("tax", &p.tax),
+                    ("shipping", &p.shipping),
+                    ("shipping_tax", &p.shipping_tax),
+                    ("total", &p.total),
+                ] {
+                    check_money(id, &field(name), m)?;
+                }
+                if p.quantity == 0 {
+                    return Err(invalid(id, format!("{} covers no units", field("quantity"))));
+                }
             }
-            if p.quantity == 0 {
-                return Err(invalid(id, "pricing covers no units".into()));
+            let quantity = line.batches().map(|p| u64::from(p.quantity)).sum::<u64>();
+            if quantity > u64::from(u32::MAX) {
+                return Err(invalid(id, format!("{quantity} units is more than a line holds")));
             }
             let delivered = line.deliveries.iter().map(|d| u64::from(d.quantity)).sum::<u64>();
-            if delivered > u64::from(p.quantity) {
-                return Err(invalid(id, format!("{delivered} units delivered but {} paid for", p.quantity)));
+            if delivered > quantity {
+                return Err(invalid(id, format!("{delivered} units delivered but {quantity} paid for")));
             }
             if u64::from(line.returned_outside) > delivered {
                 return Err(invalid(id, format!("{} units returned but {delivered} delivered", line.returned_outside)));
             }
-            if line.refunded_outside > p.quantity {
-                return Err(invalid(
-                    id,
-                    format!("{} units refunded but {} paid for", line.refunded_outside, p.quantity),
-                ));
+            if u64::from(line.refunded_outside) > quantity {
+                return Err(invalid(id, format!("{} units refunded but {quantity} paid for", line.refunded_outside)));
             }
         }
         Ok(())
@@ -202,6 +222,21 @@ impl ReturnableLine {
     /// Units delivered or collected (validated orders keep this within `u32`).
     pub fn delivered(&self) -> u32 {
         self.deliveries.iter().fold(0u32, |n, d| n.saturating_add(d.quantity))
+    }
+
+    /// Units paid for, over all priced batches.
+    pub fn quantity(&self) -> u32 {
+        self.batches().fold(0u32, |n, p| n.saturating_add(p.quantity))
+    }
+
+    /// The priced batches, in unit order: `pricing`, then `added`.
+    pub fn batches(&self) -> impl Iterator<Item = &LinePricing> + '_ {
+        std::iter::once(&self.pricing).chain(&self.added)
+    }
+
+    /// Slots returns may take: all but the last `refunded_outside`.
+    pub(crate) fn returnable_slots(&self) -> crate::Units {
+        crate::Units::range(0, self.quantity().saturating_sub(self.refunded_outside))
     }
 }
 

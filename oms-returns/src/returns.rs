@@ -30,7 +30,8 @@ impl LineLedger {
         &self.refunded
     }
 
-    /// Slots whose share of outbound shipping was paid back.
+    /// Slots whose share of outbound shipping was paid back (by an RMA at the merchant's fault,
+    /// or when the whole order came back).
     pub fn shipping_refunded(&self) -> &Units {
         &self.shipping_refunded
     }

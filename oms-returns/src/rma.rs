@@ -190,7 +190,7 @@ pub struct RequestedLine {
     pub line: LineId,
     /// Its item.
     pub sku: Sku,
-    /// The slots held, one per unit asked for (the highest free ones).
+    /// The slots held, one per unit asked for (the lowest free ones).
     pub units: Units,
     /// Why.
     pub reason: ReturnReason,

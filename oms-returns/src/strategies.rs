@@ -15,7 +15,7 @@
 // Test-support code: the ids below are literals known to be valid.
 #![allow(clippy::unwrap_used)]
 
-use oms_core::{Currency, LineId, Money, capture};
+use oms_core::{Currency, LineId, LinePricing, Money, capture};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -45,31 +45,88 @@ pub fn disposition() -> impl Strategy<Value = Disposition> {
     ])
 }
 
+/// How one generated line is shaped: units added by a modification `(quantity, unit price,
+/// unit tax)` in minor units, units cancelled before delivery, units delivered late.
+type LineShape = (Option<(u32, i64, i64)>, u32, u32);
+
+fn line_shape() -> impl Strategy<Value = LineShape> {
+    (
+        proptest::option::weighted(0.2, (1u32..=3, 0i64..=20_000, 0i64..=2_000)),
+        prop_oneof![3 => Just(0u32), 1 => 0u32..=4],
+        0u32..=10,
+    )
+}
+
 /// A delivered order from [`oms_core::strategies::order_draft`]: 1 to 5 lines in any currency
-/// with line and order discounts, tax and shipping. Each line's units arrive in one or two
-/// deliveries (the second 20 days later); the whole total is captured.
+/// with line and order discounts, tax and shipping. Some lines have units added by a
+/// modification (priced on their own); some had units cancelled before delivery, refunded
+/// outside this crate from the line's last units (merchandise and tax, as `oms-core` does).
+/// The rest arrive in one or two deliveries (the second 20 days later). Everything paid is
+/// captured.
 pub fn returnable_order() -> impl Strategy<Value = ReturnableOrder> {
     oms_core::strategies::order_draft()
         .prop_filter_map("generated drafts capture", |draft| capture(&draft).ok())
         .prop_flat_map(|captured| {
-            let splits = proptest::collection::vec(0u32..=10, captured.lines.len());
-            (Just(captured), splits)
+            let shapes = proptest::collection::vec(line_shape(), captured.lines.len());
+            (Just(captured), shapes)
         })
-        .prop_map(|(captured, splits)| {
+        .prop_map(|(captured, shapes)| {
             let mut order = ReturnableOrder::all_delivered(&captured, t0());
-            for (line, split) in order.lines.iter_mut().zip(splits) {
-                let total = line.pricing.quantity;
-                let late = split.min(total.saturating_sub(1));
-                if late > 0 {
-                    let node = line.deliveries.first().and_then(|d| d.pickup_node.clone());
-                    line.deliveries = vec![
-                        Delivery { quantity: total - late, at: t0(), pickup_node: node.clone() },
-                        Delivery { quantity: late, at: day(20), pickup_node: node },
-                    ];
+            let currency = order.currency;
+            let mut captured_minor = captured.totals.total.to_minor().unwrap();
+            let mut refunded_minor = 0i128;
+            for (line, (added, cancelled, late)) in order.lines.iter_mut().zip(shapes) {
+                if let Some((quantity, price, tax)) = added {
+                    let m = |minor: i64| Money::from_minor(minor, currency);
+                    let gross = price * i64::from(quantity);
+                    let batch_tax = tax * i64::from(quantity);
+                    line.added.push(LinePricing {
+                        quantity,
+                        unit_price: m(price),
+                        gross: m(gross),
+                        line_discount: m(0),
+                        order_discount: m(0),
+                        tax: m(batch_tax),
+                        shipping: m(0),
+                        shipping_tax: m(0),
+                        total: m(gross + batch_tax),
+                    });
+                    captured_minor += i128::from(gross + batch_tax);
                 }
+                let total = line.quantity();
+                let cancelled = cancelled.min(total);
+                line.refunded_outside = cancelled;
+                refunded_minor += merchandise_and_tax_of_last(line, cancelled);
+                let delivered = total - cancelled;
+                let late = late.min(delivered.saturating_sub(1));
+                let node = line.deliveries.first().and_then(|d| d.pickup_node.clone());
+                line.deliveries = [(delivered - late, t0()), (late, day(20))]
+                    .into_iter()
+                    .filter(|&(quantity, _)| quantity > 0)
+                    .map(|(quantity, at)| Delivery { quantity, at, pickup_node: node.clone() })
+                    .collect();
             }
+            order.captured = crate::paid::money(captured_minor, currency).unwrap();
+            order.refunded_amount_outside = crate::paid::money(refunded_minor, currency).unwrap();
             order
         })
+}
+
+/// Merchandise and tax of a line's last `count` units, batch by batch, in minor units.
+fn merchandise_and_tax_of_last(line: &crate::ReturnableLine, count: u32) -> i128 {
+    let first = line.quantity() - count;
+    let mut start = 0u32;
+    let mut sum = 0i128;
+    for batch in line.batches() {
+        let end = start + batch.quantity;
+        let from = first.max(start);
+        if from < end {
+            let part = batch.for_units(from - start, end - from).unwrap();
+            sum += part.merchandise.to_minor().unwrap() + part.tax.to_minor().unwrap();
+        }
+        start = end;
+    }
+    sum
 }
 
 /// A policy for orders in `currency`: the standard one with a random window, auto-approval on

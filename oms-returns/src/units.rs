@@ -5,9 +5,9 @@
 //! however they are split over time, add up to at most what the line paid, and to exactly that
 //! when every slot is paid back.
 //!
-//! Returns take the *highest* free slots. Refunds made outside this crate (cancelled units,
-//! for one) are expected to take slots from the bottom (`for_units(0, k)`, then `for_units(k, m)`,
-//! ...), so the two never meet while fewer units are paid back than were paid for.
+//! Returns take the *lowest* free slots. Refunds made outside this crate (cancelled units, for
+//! one) take them from the top, last unit first, as `oms-core` refunds cancellations, so the two
+//! never meet while fewer units are paid back than were paid for.
 //!
 //! [`LinePricing::for_units`]: oms_core::LinePricing::for_units
 
@@ -32,7 +32,8 @@ pub struct UnitRange {
 /// use oms_returns::Units;
 /// let held = Units::range(3, 2).union(&Units::range(0, 1)); // slots 0, 3, 4
 /// assert_eq!(held.len(), 3);
-/// assert_eq!(held.highest(2), Units::range(3, 2));
+/// assert_eq!(held.lowest(2), Units::range(0, 1).union(&Units::range(3, 1)));
+/// assert_eq!((held.min(), held.max()), (Some(0), Some(4)));
 /// let free = Units::range(0, 5).difference(&held);
 /// assert_eq!(free, Units::range(1, 2));
 /// ```
@@ -72,8 +73,13 @@ impl Units {
     }
 
     /// The lowest slot, if any.
-    pub fn lowest(&self) -> Option<u32> {
+    pub fn min(&self) -> Option<u32> {
         self.runs.first().map(|&(s, _)| s)
+    }
+
+    /// The highest slot, if any.
+    pub fn max(&self) -> Option<u32> {
+        self.runs.last().map(|&(_, e)| e - 1)
     }
 
     /// True when every slot of `other` is in `self`.
@@ -147,19 +153,18 @@ impl Units {
         Units { runs: out }
     }
 
-    /// The `n` highest slots of the set (all of them when it holds fewer).
-    pub fn highest(&self, n: u32) -> Units {
+    /// The `n` lowest slots of the set (all of them when it holds fewer).
+    pub fn lowest(&self, n: u32) -> Units {
         let mut left = n;
         let mut out = Vec::with_capacity(self.runs.len().min(4));
-        for &(s, e) in self.runs.iter().rev() {
+        for &(s, e) in &self.runs {
             if left == 0 {
                 break;
             }
             let take = left.min(e - s);
-            out.push((e - take, e));
+            out.push((s, s + take));
             left -= take;
         }
-        out.reverse();
         Units { runs: out }
     }
 
@@ -224,11 +229,12 @@ mod tests {
     }
 
     #[test]
-    fn highest_takes_from_the_top_across_runs() {
+    fn lowest_takes_from_the_bottom_across_runs() {
         let s = set(&[(0, 2), (5, 7)]);
-        assert_eq!(s.highest(3), set(&[(1, 2), (5, 7)]));
-        assert_eq!(s.highest(9), s);
-        assert!(s.highest(0).is_empty());
+        assert_eq!(s.lowest(3), set(&[(0, 2), (5, 6)]));
+        assert_eq!(s.lowest(9), s);
+        assert!(s.lowest(0).is_empty());
+        assert_eq!((s.min(), s.max()), (Some(0), Some(6)));
     }
 
     #[test]

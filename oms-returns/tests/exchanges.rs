@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
 /// TEE 3 × 19.99 and CAP 15.00 with a 10.00 coupon (TEE 8.00, CAP 2.00) and tax 4.16 / 1.04:
-/// TEE slots pay 18.72, 18.71, 18.70 (top first: 18.70); the CAP pays 13.00 + 1.04 = 14.04.
+/// TEE slots pay 18.72, 18.71, 18.70 (returns take slot 0 first); the CAP pays 13.00 + 1.04 = 14.04.
 fn order() -> ReturnableOrder {
     let mut d = draft("O-1", "USD", &[("1", "TEE-M", 3, dec!(19.99)), ("2", "CAP", 1, dec!(15.00))]);
     d.discounts.push(DiscountDraft { code: "COUPON".into(), amount: MoneyInput::new(dec!(10.00), "USD") });
@@ -69,9 +69,9 @@ fn an_even_exchange_settles_at_zero_and_releases_the_replacement_on_arrival() {
     // When the medium comes back and the RMA is refunded
     let events = arrive_and_settle(&mut test, "R-1", "1", 1);
 
-    // Then the credit (18.70) pays for the large tee exactly: nothing to pay either way
+    // Then the credit (18.72) pays for the large tee exactly: nothing to pay either way
     let ReturnEvent::Refunded { settlement, replacement, .. } = &events[0] else { panic!("{events:?}") };
-    assert_eq!((settlement.credit, settlement.replacement_value), (usd(dec!(18.70)), usd(dec!(18.70))));
+    assert_eq!((settlement.credit, settlement.replacement_value), (usd(dec!(18.72)), usd(dec!(18.72))));
     assert_eq!(settlement.payment, Payment::Nothing);
     assert_eq!(events[0].payment(&"O-1".parse().unwrap()), None);
     // And the large tee is new demand, valued at what the medium paid
@@ -80,7 +80,7 @@ fn an_even_exchange_settles_at_zero_and_releases_the_replacement_on_arrival() {
     let line = &demand.lines[0];
     assert_eq!(
         (line.sku.as_str(), line.quantity, line.merchandise, line.tax),
-        ("TEE-L", 1, usd(dec!(17.32)), usd(dec!(1.38)))
+        ("TEE-L", 1, usd(dec!(17.33)), usd(dec!(1.39)))
     );
     assert_eq!(line.replaces, Some("1".parse().unwrap()));
     assert!(!demand.advance);
@@ -118,7 +118,7 @@ fn an_exchange_waives_the_restocking_fee_when_the_policy_says_so() {
     let ReturnEvent::Refunded { settlement, .. } = &events[0] else { panic!() };
     assert_eq!(settlement.payment, Payment::Nothing);
 
-    // Without the waiver the fee (10 % of 17.32 = 1.73) is owed on the swap.
+    // Without the waiver the fee (10 % of 17.33 = 1.733 → 1.73) is owed on the swap.
     policy.exchanges.waive_fees = false;
     let mut test = ReturnTest::new(order(), policy);
     test.run(exchange("R-1", "1", 1, ReturnReason::WrongSize, swap("1", "TEE-L", 1, false)));
@@ -134,7 +134,7 @@ fn an_advance_exchange_ships_on_approval_and_settles_at_zero_when_the_return_arr
     // The replacement leaves with the approval, before anything comes back.
     let demand = approved.iter().find_map(ReturnEvent::replacement).unwrap();
     assert!(demand.advance);
-    assert_eq!(demand.value, usd(dec!(18.70)));
+    assert_eq!(demand.value, usd(dec!(18.72)));
 
     let events = arrive_and_settle(&mut test, "R-1", "1", 1);
     let ReturnEvent::Refunded { settlement, replacement, .. } = &events[0] else { panic!() };
@@ -153,11 +153,11 @@ fn an_advance_exchange_whose_return_never_arrives_charges_the_replacement() {
     // After it, the RMA expires and the customer pays for the tee they kept.
     test.set_time(day(23) + chrono::Duration::seconds(1));
     let expired = test.expire();
-    assert_eq!(expired, [ReturnEvent::Expired { rma: rma("R-1"), charge: Some(usd(dec!(18.70))) }]);
+    assert_eq!(expired, [ReturnEvent::Expired { rma: rma("R-1"), charge: Some(usd(dec!(18.72))) }]);
     let charge = expired[0].payment(&"O-1".parse().unwrap()).unwrap();
     assert_eq!(
         (charge.direction, charge.amount, charge.reason),
-        (PaymentDirection::Charge, usd(dec!(18.70)), PaymentReason::AdvanceExchangeNotReturned)
+        (PaymentDirection::Charge, usd(dec!(18.72)), PaymentReason::AdvanceExchangeNotReturned)
     );
     assert_eq!(test.returns().rma(&rma("R-1")).unwrap().status(), RmaStatus::Expired);
     // The medium tee is the customer's again: it may still be returned within its window.
@@ -166,7 +166,7 @@ fn an_advance_exchange_whose_return_never_arrives_charges_the_replacement() {
 
 #[test]
 fn a_partial_swap_refunds_the_units_not_swapped() {
-    // Two tees back (slots 1, 2: 18.71 + 18.70), one swapped: valued at the top slot (18.70).
+    // Two tees back (slots 0, 1: 18.72 + 18.71), one swapped: valued at the first slot (18.72).
     let mut test = ReturnTest::new(order(), ReturnPolicy::standard());
     test.run(exchange("R-1", "1", 2, ReturnReason::WrongSize, swap("1", "TEE-L", 1, false)));
     let events = arrive_and_settle(&mut test, "R-1", "1", 2);

@@ -95,9 +95,9 @@ fn units_in_open_returns_count_against_what_may_still_come_back() {
     test.run(request("R-2", &[("1", 1, ReturnReason::ChangedMind)]));
     let err = test.refuse(request("R-3", &[("1", 1, ReturnReason::ChangedMind)]));
     assert!(matches!(err, ReturnError::Ineligible { refusal: Refusal::AllReturned { delivered: 3 }, .. }), "{err}");
-    // The two RMAs hold disjoint slots, highest first.
-    assert_eq!(test.returns().rma(&rma("R-1")).unwrap().lines()[0].units(), &Units::range(1, 2));
-    assert_eq!(test.returns().rma(&rma("R-2")).unwrap().lines()[0].units(), &Units::range(0, 1));
+    // The two RMAs hold disjoint slots, lowest first.
+    assert_eq!(test.returns().rma(&rma("R-1")).unwrap().lines()[0].units(), &Units::range(0, 2));
+    assert_eq!(test.returns().rma(&rma("R-2")).unwrap().lines()[0].units(), &Units::range(2, 1));
 }
 
 #[test]
@@ -251,7 +251,7 @@ fn a_partial_receipt_refunds_what_came_and_frees_the_rest() {
     let ReturnEvent::Refunded { settlement, .. } = &events[0] else { panic!() };
     assert_eq!(
         (settlement.lines[0].units.clone(), settlement.credit.to_string()),
-        (Units::range(1, 2), "20.00 USD".into())
+        (Units::range(0, 2), "20.00 USD".into())
     );
     let ledger = test.returns().ledger(&line("1")).unwrap();
     assert_eq!((ledger.held().len(), ledger.refunded().len()), (0, 2));
@@ -377,7 +377,7 @@ fn a_history_that_does_not_fit_is_refused_without_changing_anything() {
             items: vec![ReceivedUnits { line: line("1"), quantity: 3 }],
             unexpected: vec![],
         },
-        oms_returns::testkit::fixtures::requested_event("R-2", 2, 1),
+        oms_returns::testkit::fixtures::requested_event("R-2", 1, 1),
     ];
     for event in bad {
         let err = returns.apply(&event).unwrap_err();
@@ -420,7 +420,7 @@ fn events_and_state_round_trip_through_json() {
     assert_eq!(back, test.history());
     let first = serde_json::to_value(&test.history()[0]).unwrap();
     assert_eq!(first["type"], "requested");
-    assert_eq!(first["lines"][0]["units"], serde_json::json!([{"first": 1, "count": 2}]));
+    assert_eq!(first["lines"][0]["units"], serde_json::json!([{"first": 0, "count": 2}]));
     let state: OrderReturns = serde_json::from_str(&serde_json::to_string(test.returns()).unwrap()).unwrap();
     assert_eq!(&state, test.returns());
 }

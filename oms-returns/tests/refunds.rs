@@ -55,12 +55,12 @@ fn a_three_unit_line_returned_one_at_a_time_refunds_exactly_what_was_paid() {
         // USD: TEE 3 × 19.99 = 59.97, CAP 15.00; coupon 10.00 spread by 5997 : 1500 →
         // 799.92 → 799 (rem 6897) and 200.08 → 200 (rem 600); the spare cent goes to TEE: 8.00.
         // TEE merchandise 51.97 = 17.33 + 17.32 + 17.32, tax 4.16 = 1.39 + 1.39 + 1.38.
-        // Slots are taken from the top: 17.32 + 1.38, 17.32 + 1.39, 17.33 + 1.39.
+        // Slots are taken from the bottom: 17.33 + 1.39, 17.32 + 1.39, 17.32 + 1.38.
         Case {
             currency: "USD",
             order: discounted("USD", dec!(19.99), dec!(15.00), dec!(10.00), [dec!(4.16), dec!(1.04)]),
             order_discount_on_tee: dec!(8.00),
-            refunds: [dec!(18.70), dec!(18.71), dec!(18.72)],
+            refunds: [dec!(18.72), dec!(18.71), dec!(18.70)],
             line_total: dec!(56.13),
         },
         // JPY: TEE 3 × 2980 = 8940, CAP 1200; coupon 700 spread by 8940 : 1200 →
@@ -70,7 +70,7 @@ fn a_three_unit_line_returned_one_at_a_time_refunds_exactly_what_was_paid() {
             currency: "JPY",
             order: discounted("JPY", dec!(2980), dec!(1200), dec!(700), [dec!(832), dec!(120)]),
             order_discount_on_tee: dec!(617),
-            refunds: [dec!(3051), dec!(3051), dec!(3053)],
+            refunds: [dec!(3053), dec!(3051), dec!(3051)],
             line_total: dec!(9155),
         },
         // KWD (3 decimals, no VAT): TEE 3 × 7.450 = 22.350, CAP 3.900; coupon 2.000 spread by
@@ -80,7 +80,7 @@ fn a_three_unit_line_returned_one_at_a_time_refunds_exactly_what_was_paid() {
             currency: "KWD",
             order: discounted("KWD", dec!(7.450), dec!(3.900), dec!(2.000), [dec!(0), dec!(0)]),
             order_discount_on_tee: dec!(1.703),
-            refunds: [dec!(6.882), dec!(6.882), dec!(6.883)],
+            refunds: [dec!(6.883), dec!(6.882), dec!(6.882)],
             line_total: dec!(20.647),
         },
     ];
@@ -125,34 +125,34 @@ fn usd_order() -> ReturnableOrder {
 
 #[test]
 fn a_percent_restocking_fee_is_rounded_half_away_from_zero_on_the_merchandise() {
-    // Two tees (slots 1 and 2): merchandise 17.32 + 17.32 = 34.64, tax 1.38 + 1.39 = 2.77.
-    // 15 % of 34.64 = 5.196 → 5.20. Refund 34.64 + 2.77 - 5.20 = 32.21.
+    // Two tees (slots 0 and 1): merchandise 17.33 + 17.32 = 34.65, tax 1.39 + 1.39 = 2.78.
+    // 15 % of 34.65 = 5.1975 → 5.20. Refund 34.65 + 2.78 - 5.20 = 32.23.
     let mut test = ReturnTest::new(usd_order(), policy_with_fee(RestockingFee::Percent { percent: dec!(15) }));
     let s = return_units(&mut test, "R-1", &[("1", 2, ReturnReason::ChangedMind)]);
     let line = &s.lines[0];
-    assert_eq!((line.merchandise.amount(), line.tax.amount()), (dec!(34.64), dec!(2.77)));
+    assert_eq!((line.merchandise.amount(), line.tax.amount()), (dec!(34.65), dec!(2.78)));
     assert_eq!(line.restocking_fee.amount(), dec!(5.20));
-    assert_eq!(refunded(&s), dec!(32.21));
+    assert_eq!(refunded(&s), dec!(32.23));
 }
 
 #[test]
 fn a_fixed_fee_is_per_unit_and_never_more_than_the_merchandise() {
-    // 2.50 per unit on two tees: 37.41 - 5.00 = 32.41.
+    // 2.50 per unit on two tees: 37.43 - 5.00 = 32.43.
     let usd = |a| Money::new(a, oms_core::Currency::USD);
     let mut test = ReturnTest::new(usd_order(), policy_with_fee(RestockingFee::PerUnit { amount: usd(dec!(2.50)) }));
-    assert_eq!(refunded(&return_units(&mut test, "R-1", &[("1", 2, ReturnReason::ChangedMind)])), dec!(32.41));
+    assert_eq!(refunded(&return_units(&mut test, "R-1", &[("1", 2, ReturnReason::ChangedMind)])), dec!(32.43));
 
-    // 20.00 per unit on one tee (slot 2, merchandise 17.32): the fee stops at 17.32; its tax 1.38 is refunded.
+    // 20.00 per unit on one tee (slot 0, merchandise 17.33): the fee stops at 17.33; its tax 1.39 is refunded.
     let mut test = ReturnTest::new(usd_order(), policy_with_fee(RestockingFee::PerUnit { amount: usd(dec!(20)) }));
     let s = return_units(&mut test, "R-1", &[("1", 1, ReturnReason::ChangedMind)]);
-    assert_eq!((s.lines[0].restocking_fee.amount(), refunded(&s)), (dec!(17.32), dec!(1.38)));
+    assert_eq!((s.lines[0].restocking_fee.amount(), refunded(&s)), (dec!(17.33), dec!(1.39)));
 }
 
 #[test]
 fn fees_do_not_apply_to_reasons_without_them() {
     let mut test = ReturnTest::new(usd_order(), policy_with_fee(RestockingFee::Percent { percent: dec!(15) }));
     let s = return_units(&mut test, "R-1", &[("1", 1, ReturnReason::Defective)]);
-    assert_eq!((s.lines[0].restocking_fee.amount(), refunded(&s)), (dec!(0.00), dec!(18.70)));
+    assert_eq!((s.lines[0].restocking_fee.amount(), refunded(&s)), (dec!(0.00), dec!(18.72)));
 }
 
 fn policy_with_label_fee(fee: Decimal) -> ReturnPolicy {
@@ -163,15 +163,15 @@ fn policy_with_label_fee(fee: Decimal) -> ReturnPolicy {
 
 #[test]
 fn the_label_fee_is_kept_once_and_spread_over_the_lines_exactly() {
-    // TEE slot 2 = 18.70, CAP = 13.00 + 1.04 = 14.04; credit 32.74. The 5.95 label fee spreads
-    // 18.70 : 14.04 → 339.85 → 339 (rem 2764) and 255.15 → 255 (rem 510); spare cent to TEE.
+    // TEE slot 0 = 18.72, CAP = 13.00 + 1.04 = 14.04; credit 32.76. The 5.95 label fee spreads
+    // 18.72 : 14.04 (4 : 3) → 3.40 and 2.55 exactly.
     let mut test = ReturnTest::new(usd_order(), policy_with_label_fee(dec!(5.95)));
     let s = return_units(&mut test, "R-1", &[("1", 1, ReturnReason::WrongSize), ("2", 1, ReturnReason::ChangedMind)]);
     let fees: Vec<Decimal> = s.lines.iter().map(|l| l.label_fee.amount()).collect();
     assert_eq!(fees, [dec!(3.40), dec!(2.55)]);
     let totals: Vec<Decimal> = s.lines.iter().map(|l| l.total.amount()).collect();
-    assert_eq!(totals, [dec!(15.30), dec!(11.49)]);
-    assert_eq!(refunded(&s), dec!(26.79));
+    assert_eq!(totals, [dec!(15.32), dec!(11.49)]);
+    assert_eq!(refunded(&s), dec!(26.81));
 }
 
 #[test]
@@ -179,7 +179,7 @@ fn no_label_fee_when_the_merchant_pays_return_shipping_or_the_return_is_in_store
     // One line at the merchant's fault makes the merchant pay the label for the whole parcel.
     let mut test = ReturnTest::new(usd_order(), policy_with_label_fee(dec!(5.95)));
     let s = return_units(&mut test, "R-1", &[("1", 1, ReturnReason::WrongSize), ("2", 1, ReturnReason::Defective)]);
-    assert_eq!(refunded(&s), dec!(32.74));
+    assert_eq!(refunded(&s), dec!(32.76));
 
     let mut test = ReturnTest::new(usd_order(), policy_with_label_fee(dec!(5.95)));
     test.run(ReturnCommand::Request {
@@ -191,7 +191,7 @@ fn no_label_fee_when_the_merchant_pays_return_shipping_or_the_return_is_in_store
     test.run(receive("R-1", "STORE-7", &[("1", 1)]));
     test.run(inspect("R-1", &[("1", 1, Disposition::Restock)]));
     let quote = test.returns().quote(&fixtures::rma("R-1"), test.order(), &policy_with_label_fee(dec!(5.95))).unwrap();
-    assert_eq!(refunded(&quote), dec!(18.70));
+    assert_eq!(refunded(&quote), dec!(18.72));
 }
 
 /// TEE 3 × 10.00, CAP 15.00, shipping 6.00 + 0.48 tax spread by 3000 : 1500 → 4.00 + 0.32 and
@@ -212,25 +212,25 @@ fn shipping_is_refunded_when_the_merchant_is_at_fault_and_when_everything_came_b
     assert_eq!(order.captured.amount(), dec!(51.48));
     let mut test = ReturnTest::new(order.clone(), ReturnPolicy::standard());
 
-    // A defective tee (slot 2): 10.00 + its shipping 1.33 + 0.10 = 11.43.
+    // A defective tee (slot 0): 10.00 + its shipping 1.34 + 0.11 = 11.45.
     let defective = return_units(&mut test, "R-1", &[("1", 1, ReturnReason::Defective)]);
     assert!(defective.lines[0].with_shipping);
-    assert_eq!(refunded(&defective), dec!(11.43));
+    assert_eq!(refunded(&defective), dec!(11.45));
 
     // Two tees for a change of mind: merchandise only, 20.00.
     let changed = return_units(&mut test, "R-2", &[("1", 2, ReturnReason::ChangedMind)]);
     assert_eq!((refunded(&changed), changed.shipping.len()), (dec!(20.00), 0));
 
     // The cap is the order's last unit: 15.00, plus all shipping not yet refunded:
-    // tee slots 0 and 1 (1.34 + 1.33, 0.11 + 0.11) and the cap's 2.00 + 0.16 = 20.05.
+    // tee slots 1 and 2 (1.33 + 1.33, 0.11 + 0.10) and the cap's 2.00 + 0.16 = 20.03.
     let last = return_units(&mut test, "R-3", &[("2", 1, ReturnReason::ChangedMind)]);
     let shipping: Vec<(String, Decimal, Decimal)> =
         last.shipping.iter().map(|s| (s.line.to_string(), s.shipping.amount(), s.shipping_tax.amount())).collect();
-    assert_eq!(shipping, [("1".into(), dec!(2.67), dec!(0.22)), ("2".into(), dec!(2.00), dec!(0.16))]);
-    assert_eq!(refunded(&last), dec!(20.05));
+    assert_eq!(shipping, [("1".into(), dec!(2.66), dec!(0.21)), ("2".into(), dec!(2.00), dec!(0.16))]);
+    assert_eq!(refunded(&last), dec!(20.03));
 
     // Together: everything the customer paid.
-    assert_eq!(dec!(11.43) + dec!(20.00) + dec!(20.05), order.captured.amount());
+    assert_eq!(dec!(11.45) + dec!(20.00) + dec!(20.03), order.captured.amount());
 }
 
 #[test]
@@ -244,7 +244,7 @@ fn shipping_stays_with_the_merchant_when_the_policy_says_so() {
 
 #[test]
 fn a_refund_never_exceeds_what_is_left_of_the_capture() {
-    // 45.00 of the 51.48 captured was refunded elsewhere: 6.48 is left, the defective tee needs 11.43.
+    // 45.00 of the 51.48 captured was refunded elsewhere: 6.48 is left, the defective tee needs 11.45.
     let mut order = shipped_order();
     order.refunded_amount_outside = Money::new(dec!(45.00), order.currency);
     let mut test = ReturnTest::new(order, ReturnPolicy::standard());
@@ -254,23 +254,75 @@ fn a_refund_never_exceeds_what_is_left_of_the_capture() {
     let err = test.refuse(refund("R-1"));
     assert_eq!(
         err.to_string(),
-        "order O-1 rma R-1: refund of 11.43 USD exceeds the 6.48 USD left of what was captured"
+        "order O-1 rma R-1: refund of 11.45 USD exceeds the 6.48 USD left of what was captured"
     );
 }
 
 #[test]
 fn units_refunded_outside_keep_their_slots_and_the_rest_still_adds_up() {
-    // One tee was cancelled and refunded by the order lifecycle from slot 0 (10.00 + 1.34 + 0.11),
-    // and the customer received two.
+    // One tee was cancelled before it shipped: the order lifecycle paid back its merchandise
+    // from the line's last slot (10.00), not its shipping. The customer received two.
     let mut order = shipped_order();
     order.lines[0].refunded_outside = 1;
     order.lines[0].deliveries[0].quantity = 2;
-    order.refunded_amount_outside = Money::new(dec!(11.45), order.currency);
+    order.refunded_amount_outside = Money::new(dec!(10.00), order.currency);
     let mut test = ReturnTest::new(order.clone(), ReturnPolicy::standard());
     let tees = return_units(&mut test, "R-1", &[("1", 2, ReturnReason::ChangedMind)]);
-    assert_eq!(tees.lines[0].units, Units::range(1, 2));
+    assert_eq!((tees.lines[0].units.clone(), refunded(&tees)), (Units::range(0, 2), dec!(20.00)));
+    // The cap brings everything back: 15.00 plus all shipping, the cancelled tee's share
+    // included: 4.00 + 0.32 for the tees, 2.00 + 0.16 for the cap.
     let cap = return_units(&mut test, "R-2", &[("2", 1, ReturnReason::ChangedMind)]);
-    // Everything is paid back now: outside refund + tees + cap (with the remaining shipping).
-    let total = dec!(11.45) + refunded(&tees) + refunded(&cap);
-    assert_eq!(total, order.captured.amount());
+    assert_eq!(refunded(&cap), dec!(21.48));
+    assert_eq!(dec!(10.00) + refunded(&tees) + refunded(&cap), order.captured.amount());
+}
+
+#[test]
+fn no_shipping_is_refunded_when_it_was_refunded_outside() {
+    let mut order = shipped_order();
+    order.shipping_refunded_outside = true;
+    order.refunded_amount_outside = Money::new(dec!(6.48), order.currency);
+    let mut test = ReturnTest::new(order, ReturnPolicy::standard());
+    let s = return_units(&mut test, "R-1", &[("1", 3, ReturnReason::Defective), ("2", 1, ReturnReason::ChangedMind)]);
+    assert_eq!((refunded(&s), s.shipping.len(), s.lines[0].with_shipping), (dec!(45.00), 0, false));
+}
+
+#[test]
+fn slots_refunded_outside_after_the_request_are_not_refunded_again() {
+    // The RMA holds all three tees; then the host reports the last one refunded outside.
+    let mut test = ReturnTest::new(shipped_order(), ReturnPolicy::standard());
+    test.run(request("R-1", &[("1", 3, ReturnReason::ChangedMind)]));
+    test.run(receive("R-1", "DC-1", &[("1", 3)]));
+    test.run(inspect("R-1", &[("1", 3, Disposition::Restock)]));
+    test.order_mut().lines[0].refunded_outside = 1;
+    let err = test.refuse(refund("R-1"));
+    assert_eq!(err.to_string(), "order O-1 rma R-1 line 1: units held by the return were refunded outside it");
+}
+
+#[test]
+fn units_added_by_a_modification_are_priced_from_their_own_batch() {
+    // Three tees captured at 10.00, two more added later at 9.00 with 1.45 tax (0.73 + 0.72).
+    let mut order = delivered(&draft("O-1", "USD", &[("1", "TEE", 3, dec!(10.00))]));
+    let usd = |a| Money::new(a, order.currency);
+    order.lines[0].added.push(oms_core::LinePricing {
+        quantity: 2,
+        unit_price: usd(dec!(9.00)),
+        gross: usd(dec!(18.00)),
+        line_discount: usd(dec!(0)),
+        order_discount: usd(dec!(0)),
+        tax: usd(dec!(1.45)),
+        shipping: usd(dec!(0)),
+        shipping_tax: usd(dec!(0)),
+        total: usd(dec!(19.45)),
+    });
+    order.lines[0].deliveries[0].quantity = 5;
+    order.captured = usd(dec!(49.45));
+    let mut test = ReturnTest::new(order, ReturnPolicy::standard());
+    // Slots 0-1: 20.00; slots 2-3 straddle the batches: 10.00 + 9.73; slot 4: 9.72.
+    let refunds: Vec<Decimal> = [2, 2, 1]
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| refunded(&return_units(&mut test, &format!("R-{i}"), &[("1", n, ReturnReason::WrongSize)])))
+        .collect();
+    assert_eq!(refunds, [dec!(20.00), dec!(19.73), dec!(9.72)]);
+    assert_eq!(refunds.iter().sum::<Decimal>(), dec!(49.45));
 }
