@@ -60,7 +60,8 @@ fn line_shape() -> impl Strategy<Value = LineShape> {
 /// A delivered order from [`oms_core::strategies::order_draft`]: 1 to 5 lines in any currency
 /// with line and order discounts, tax and shipping. Some lines have units added by a
 /// modification (priced on their own); some had units cancelled before delivery, refunded
-/// outside this crate from the line's last units (merchandise and tax, as `oms-core` does).
+/// outside this crate from the line's last units (merchandise and tax, as `oms-core` does, and
+/// all shipping once every line that bears shipping is cancelled).
 /// The rest arrive in one or two deliveries (the second 20 days later). Everything paid is
 /// captured.
 pub fn returnable_order() -> impl Strategy<Value = ReturnableOrder> {
@@ -105,6 +106,16 @@ pub fn returnable_order() -> impl Strategy<Value = ReturnableOrder> {
                     .filter(|&(quantity, _)| quantity > 0)
                     .map(|(quantity, at)| Delivery { quantity, at, pickup_node: node.clone() })
                     .collect();
+            }
+            // As oms-core does: once nothing that bears shipping will ship, shipping is refunded in full.
+            let bears_shipping =
+                |l: &&crate::ReturnableLine| !l.pricing.shipping.is_zero() || !l.pricing.shipping_tax.is_zero();
+            if order.lines.iter().filter(bears_shipping).all(|l| l.refunded_outside == l.quantity()) {
+                for line in order.lines.iter().filter(bears_shipping) {
+                    refunded_minor +=
+                        line.pricing.shipping.to_minor().unwrap() + line.pricing.shipping_tax.to_minor().unwrap();
+                }
+                order.shipping_refunded_outside = order.lines.iter().any(|l| bears_shipping(&l));
             }
             order.captured = crate::paid::money(captured_minor, currency).unwrap();
             order.refunded_amount_outside = crate::paid::money(refunded_minor, currency).unwrap();
