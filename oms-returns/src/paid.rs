@@ -33,31 +33,29 @@ impl Paid {
 /// One component of a line spread over its units: `base` each, the first `spare` units one more.
 #[derive(Debug, Clone, Copy)]
 struct Spread {
-    sign: i128,
     base: i128,
-    spare: i128,
+    spare: u32,
+    negative: bool,
 }
 
 impl Spread {
     fn new(total: i128, units: u32) -> Spread {
         let n = units.max(1);
         let magnitude = total.unsigned_abs();
-        // Amounts below 2^64 minor units (all real ones) divide in one machine instruction.
+        // Amounts below 2^64 minor units (all real ones) divide in one machine instruction; the
+        // remainders are below `n`, so they fit in a u32.
         let (base, spare) = match u64::try_from(magnitude) {
-            Ok(m) => (i128::from(m / u64::from(n)), i128::from(m % u64::from(n))),
-            Err(_) => {
-                let n = u128::from(n);
-                // Both fit: the quotient is at most the magnitude, which came from an i128.
-                (i128::try_from(magnitude / n).unwrap_or(i128::MAX), i128::try_from(magnitude % n).unwrap_or(0))
-            }
+            Ok(m) => (u128::from(m / u64::from(n)), (m % u64::from(n)) as u32),
+            Err(_) => (magnitude / u128::from(n), (magnitude % u128::from(n)) as u32),
         };
-        Spread { sign: total.signum(), base, spare }
+        // The quotient is at most the magnitude, which came from an i128.
+        Spread { base: i128::try_from(base).unwrap_or(i128::MAX), spare, negative: total < 0 }
     }
 
     /// What units `0 .. k` paid.
     fn cumulative(&self, k: u32) -> i128 {
-        let k = i128::from(k);
-        self.sign * (k * self.base + k.min(self.spare))
+        let paid = i128::from(k) * self.base + i128::from(k.min(self.spare));
+        if self.negative { -paid } else { paid }
     }
 
     fn range(&self, first: u32, end: u32) -> i128 {
@@ -76,6 +74,7 @@ struct BatchPrices {
 }
 
 impl BatchPrices {
+    #[inline]
     fn new(pricing: &LinePricing) -> Result<BatchPrices, MoneyError> {
         let currency = pricing.total.currency();
         let minor = |m: &Money| match m.currency() {
@@ -116,6 +115,7 @@ impl<'a> SlotPrices<'a> {
     /// # Errors
     /// [`MoneyError::NotInMinorUnits`] for amounts finer than the currency,
     /// [`MoneyError::CurrencyMismatch`] for amounts in another currency than the total.
+    #[inline]
     pub(crate) fn new(line: &'a ReturnableLine) -> Result<SlotPrices<'a>, MoneyError> {
         Ok(SlotPrices { captured: BatchPrices::new(&line.pricing)?, added: &line.added })
     }
@@ -129,6 +129,11 @@ impl<'a> SlotPrices<'a> {
         let mut paid = Paid::default();
         for range in units.ranges() {
             let (first, end) = (range.first, range.first.saturating_add(range.count));
+            if end <= self.captured.quantity {
+                // The usual case: all within the units captured with the line.
+                paid = paid.add(self.captured.range(first, end));
+                continue;
+            }
             let mut start = 0u32;
             let mut left = end - first;
             let mut batch = Some(self.captured);

@@ -160,17 +160,18 @@ impl ReturnableOrder {
             line: line.cloned(),
             problem,
         };
-        let check_money = |line: Option<&LineId>, field: &str, m: &Money| {
+        // The field's name is only built for an error: this runs on every return decision.
+        let check_money = |line: Option<&LineId>, field: &dyn Fn() -> String, m: &Money| {
             if m.currency() != self.currency {
-                Err(invalid(line, format!("{field} is in {}, the order in {}", m.currency(), self.currency)))
+                Err(invalid(line, format!("{} is in {}, the order in {}", field(), m.currency(), self.currency)))
             } else if (m.amount().is_sign_negative() && !m.is_zero()) || crate::paid::to_minor(m).is_err() {
-                Err(invalid(line, format!("{field} {m} is negative or not in minor units")))
+                Err(invalid(line, format!("{} {m} is negative or not in minor units", field())))
             } else {
                 Ok(())
             }
         };
-        check_money(None, "captured", &self.captured)?;
-        check_money(None, "refunded_amount_outside", &self.refunded_amount_outside)?;
+        check_money(None, &|| "captured".into(), &self.captured)?;
+        check_money(None, &|| "refunded_amount_outside".into(), &self.refunded_amount_outside)?;
         if self.lines.is_empty() {
             return Err(invalid(None, "has no lines".into()));
         }
@@ -193,7 +194,7 @@ impl ReturnableOrder {
                     ("shipping_tax", &p.shipping_tax),
                     ("total", &p.total),
                 ] {
-                    check_money(id, &field(name), m)?;
+                    check_money(id, &|| field(name), m)?;
                 }
                 if p.quantity == 0 {
                     return Err(invalid(id, format!("{} covers no units", field("quantity"))));
