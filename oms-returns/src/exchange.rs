@@ -1,15 +1,4 @@
 //! Exchanges: the customer takes other goods instead of (some of) their money back.
-//!
-//! - **Even**: every replacement is a [`ExchangeItem::Swap`], the same line's item in another
-//!   variant at the same price: it is worth exactly what the returned units paid (merchandise
-//!   and tax), so nothing changes hands when they all come back.
-//! - **Uneven**: some replacement is an [`ExchangeItem::Buy`] at the host's price: the
-//!   difference with the credit is refunded or charged when the RMA is refunded.
-//! - **Advance**: the replacement ships when the RMA is approved, before the return arrives; if
-//!   nothing arrives in time the RMA expires and the customer is charged the replacement.
-//!
-//! The replacement is new outbound demand ([`ReplacementDemand`]) for the host to turn into an
-//! order and reserve: on approval for an advance exchange, on refund otherwise.
 
 use oms_core::{Currency, LineId, Money, MoneyError, OrderId, Sku};
 use serde::{Deserialize, Serialize};
@@ -18,6 +7,18 @@ use crate::paid::{SlotPrices, money};
 use crate::{ReturnableOrder, Rma, RmaId};
 
 /// The exchange a customer asks for with a return.
+///
+/// - **Even**: every replacement is a [`ExchangeItem::Swap`], the same line's item in another
+///   variant at the same price: it is worth exactly what the returned units paid (merchandise
+///   and tax), so nothing changes hands when they all come back.
+/// - **Uneven**: some replacement is an [`ExchangeItem::Buy`] at the host's price: the
+///   difference with the credit is refunded or charged when the RMA is refunded.
+/// - **Advance** (`advance: true`): the replacement ships when the RMA is approved, before the
+///   return arrives; if nothing arrives in time the RMA expires and the customer is charged the
+///   replacement.
+///
+/// The replacement is new outbound demand ([`ReplacementDemand`]) for the host to turn into an
+/// order and reserve: on approval for an advance exchange, on refund otherwise.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExchangeRequest {
     /// What the customer gets instead.
@@ -53,7 +54,7 @@ pub enum ExchangeItem {
     },
 }
 
-/// Even or uneven; see the [module docs](self).
+/// Even or uneven; see [`ExchangeRequest`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExchangeKind {

@@ -1,23 +1,4 @@
 //! Exact refunds: what the returned units paid, less fees, plus shipping by policy.
-//!
-//! # How a refund is computed
-//! 1. Each returned unit is paid back from its slot (see [`Units`]): its share of the line's
-//!    merchandise after line and order discounts, and of its tax, split as
-//!    [`LinePricing::for_units`](oms_core::LinePricing::for_units) splits them. The shares of all slots add up to the line's total exactly,
-//!    so partial refunds, in any order, never drift by a minor unit.
-//! 2. When the reason is the merchant's fault (and the policy says so), the units' shares of the
-//!    outbound shipping and its tax are paid back too.
-//! 3. A restocking fee (percent of the merchandise, rounded half away from zero, or a fixed
-//!    amount per unit) is kept back per line, never more than the line's merchandise.
-//! 4. A mail return whose reasons all make the customer pay return shipping has the label fee
-//!    kept back once, spread over the lines with [`Money::allocate`] and never more than the credit.
-//! 5. When this refund pays back the last unit of the order, all outbound shipping not yet
-//!    refunded is added (if the policy says so), including the shares of units refunded outside
-//!    this crate, whose refunds cover merchandise and tax only.
-//!
-//! No shipping is refunded when the order says it was refunded outside in full.
-//! 6. An exchange's replacements are set against the credit: the difference is refunded or
-//!    charged. A refund never takes the order's refunds past what was captured.
 
 use oms_core::{Currency, LineId, Money, MoneyError, OrderId, Sku};
 use rust_decimal::Decimal;
@@ -32,6 +13,26 @@ use crate::{
 
 /// What an RMA settled: the credit for what came back, the exchange set against it, and the
 /// payment that results.
+///
+/// # How it is computed
+/// 1. Each returned unit is paid back from its slot (see [`Units`]): its share of the line's
+///    merchandise after line and order discounts, and of its tax, split as
+///    [`LinePricing::for_units`](oms_core::LinePricing::for_units) splits them. The shares of
+///    all slots add up to the line's total exactly, so partial refunds, in any order, never
+///    drift by a minor unit.
+/// 2. When the reason is the merchant's fault (and the policy says so), the units' shares of the
+///    outbound shipping and its tax are paid back too.
+/// 3. A restocking fee (percent of the merchandise, rounded half away from zero, or a fixed
+///    amount per unit) is kept back per line, never more than the line's merchandise.
+/// 4. A mail return whose reasons all make the customer pay return shipping has the label fee
+///    kept back once, spread over the lines with [`Money::allocate`] and never more than the credit.
+/// 5. When this refund pays back the last unit of the order, all outbound shipping not yet
+///    refunded is added (if the policy says so), including the shares of units refunded outside
+///    this crate, whose refunds cover merchandise and tax only.
+/// 6. An exchange's replacements are set against the credit: the difference is refunded or
+///    charged. A refund never takes the order's refunds past what was captured.
+///
+/// No shipping is refunded when the order says it was refunded outside in full.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settlement {
     /// One credit per RMA line with units received, in request order.

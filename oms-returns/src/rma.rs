@@ -1,13 +1,5 @@
-//! One return merchandise authorization (RMA) and its lifecycle.
-//!
-//! ```text
-//! requested ─▶ approved ─▶ in_transit ─▶ received ─▶ inspected ─▶ refunded ─▶ closed
-//!     │           │  │          │  ▲   └────┘
-//!     │           │  └──────────┼──┘ (in store: approved ─▶ received)
-//!     ▼           ▼             ▼
-//!  rejected   cancelled      expired (nothing arrived in time; from approved too)
-//! ```
-//! Every status change goes through [`RmaStatus::after`], the one transition table.
+//! One return merchandise authorization (RMA) and its lifecycle. Every status change goes
+//! through [`RmaStatus::after`], the one transition table.
 
 use std::fmt;
 
@@ -18,6 +10,18 @@ use serde::{Deserialize, Serialize};
 use crate::{ExchangeRequest, Inspection, ReplacementDemand, ReturnMethod, ReturnReason, RmaId, Settlement, Units};
 
 /// Where an RMA stands.
+///
+/// | from | step | to |
+/// |---|---|---|
+/// | requested | approved / rejected / cancelled | approved / rejected / cancelled |
+/// | approved | shipped / received / expired / cancelled | in_transit / received / expired / cancelled |
+/// | in_transit | received / expired | received / expired |
+/// | received | received (more units) / inspected | received / inspected |
+/// | inspected | refunded | refunded |
+/// | refunded | closed | closed |
+///
+/// Rejected, cancelled, expired and closed are terminal. In-store returns go from approved
+/// straight to received.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]

@@ -1,15 +1,4 @@
 //! Unit slots: which of a line's paid units a return holds or has paid back.
-//!
-//! A line of `n` units was paid for as `n` slots, `0 .. n`; [`LinePricing::for_units`] says
-//! what each run of slots paid. Every slot is paid back at most once, so refunds of a line,
-//! however they are split over time, add up to at most what the line paid, and to exactly that
-//! when every slot is paid back.
-//!
-//! Returns take the *lowest* free slots. Refunds made outside this crate (cancelled units, for
-//! one) take them from the top, last unit first, as `oms-core` refunds cancellations, so the two
-//! never meet while fewer units are paid back than were paid for.
-//!
-//! [`LinePricing::for_units`]: oms_core::LinePricing::for_units
 
 use serde::{Deserialize, Serialize};
 
@@ -23,7 +12,17 @@ pub struct UnitRange {
     pub count: u32,
 }
 
-/// A set of slots of one line, kept as sorted, disjoint, non-touching runs.
+/// A set of unit slots of one line, kept as sorted, disjoint, non-touching runs.
+///
+/// A line of `n` units was paid for as `n` slots, `0 .. n`;
+/// [`LinePricing::for_units`](oms_core::LinePricing::for_units) says what each run of slots
+/// paid. Every slot is paid back at most once, so refunds of a line, however they are split
+/// over time, add up to at most what the line paid, and to exactly that when every slot is paid
+/// back.
+///
+/// Returns take the *lowest* free slots. Refunds made outside this crate (cancelled units, for
+/// one) take them from the top, last unit first, as `oms-core` refunds cancellations, so the two
+/// never meet while fewer units are paid back than were paid for.
 ///
 /// Serialized as the list of its runs; deserialization normalizes (sorts and merges) them and
 /// refuses runs that reach past `u32::MAX`.
