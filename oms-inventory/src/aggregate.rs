@@ -58,6 +58,11 @@ impl Aggregates {
         self.backorder.get(start..start + self.classes).unwrap_or(&[])
     }
 
+    /// The channel's last computed available to promise.
+    pub fn atp(&self, sku: u32, channel: usize) -> i64 {
+        self.figures.get(sku as usize * self.channels + channel).map_or(0, |f| f.atp)
+    }
+
     pub fn availability(&self, sku: u32, channel: usize, net: &Network) -> ChannelAvailability {
         let figure = self.figures.get(sku as usize * self.channels + channel).copied();
         let figure = figure.unwrap_or(Figure { atp: 0, shown: Shown::NOTHING });

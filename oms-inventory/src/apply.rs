@@ -471,8 +471,14 @@ impl Inventory {
             if let Some(rec) = self.res.record_mut(record) {
                 let hold = rec.hold_mut(m.slot);
                 match m.reason {
-                    Reason::Reserve { quantity, .. } => hold.held += quantity,
-                    Reason::Release { quantity, .. } => hold.held -= quantity,
+                    Reason::Reserve { quantity, pinned, .. } => {
+                        hold.held += quantity;
+                        hold.pinned |= pinned;
+                    }
+                    Reason::Release { quantity, .. } => {
+                        hold.held -= quantity;
+                        hold.pinned &= hold.held > 0;
+                    }
                     Reason::Allocate { quantity } => hold.allocated += quantity,
                     Reason::Deallocate { quantity, .. } | Reason::Ship { quantity } => hold.allocated -= quantity,
                     _ => {}

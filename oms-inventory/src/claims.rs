@@ -22,6 +22,10 @@ fn picked(picks: &[(u32, u32)], slot: u32) -> u32 {
     picks.iter().filter(|(s, _)| *s == slot).map(|(_, u)| *u).sum()
 }
 
+/// Placement order key: protected channels sharing the node, minus the others' availability,
+/// channels sharing the node. Lower is used first.
+type Rank = (u32, i64, u32);
+
 fn units(n: u64) -> u32 {
     n.min(u64::from(u32::MAX)) as u32
 }
@@ -94,6 +98,7 @@ impl Inventory {
                 None => draft.raw.lines.push((s, u64::from(line.quantity), 0)),
             }
         }
+        let mut pinned: Vec<u32> = Vec::new();
         for i in 0..draft.raw.lines.len() {
             let Some(&(s, requested, _)) = draft.raw.lines.get(i) else { continue };
             let mut budget = self.agg.availability(s, c, &self.net).atp.max(0) as u64;
@@ -106,16 +111,16 @@ impl Inventory {
                 };
                 let want = u64::from(line.quantity);
                 let Some(slot) = self.node_of(node).and_then(|n| self.slot_of(s, n)) else { continue };
-                let take = want.min(u64::from(self.free_at(slot, picks))).min(budget);
+                let mut take = want.min(u64::from(self.free_at(slot, picks))).min(budget);
+                budget -= take;
+                if take < want && self.slot(slot).is_some_and(|p| p.pos.backorder_allowed()) {
+                    take = want;
+                }
                 if take > 0 {
                     pick(picks, slot, units(take));
+                    pinned.push(slot);
                 }
-                budget -= take;
                 got += take;
-                if take < want && self.slot(slot).is_some_and(|p| p.pos.backorder_allowed()) {
-                    pick(picks, slot, units(want - take));
-                    got += want - take;
-                }
             }
             if network > 0 {
                 let placed = self.place(s, c, network.min(budget), picks);
@@ -148,7 +153,12 @@ impl Inventory {
         }
         draft.raw.new_reservations.push((id.clone(), c));
         for &(slot, quantity) in picks.iter() {
-            let reason = Reason::Reserve { quantity, channel: request.channel.clone(), expires_at: request.expires_at };
+            let reason = Reason::Reserve {
+                quantity,
+                channel: request.channel.clone(),
+                expires_at: request.expires_at,
+                pinned: pinned.contains(&slot),
+            };
             draft.push(slot, Claim::New(0), reason).map_err(|problem| draft.refused(slot, problem))?;
         }
         // The decision read every position behind the channel's figure: expect them all, so a
@@ -179,12 +189,19 @@ impl Inventory {
             }
         }
         let candidates = self.by_sku.get(sku as usize).map_or(&[][..], Vec::as_slice);
-        let cap = |node: u32, slot: u32, picks: &[(u32, u32)], slack: &[i64; MAX_CHANNELS]| -> (usize, u64) {
+        let cap = |node: u32, slot: u32, picks: &[(u32, u32)], slack: &[i64; MAX_CHANNELS]| -> (Rank, u64) {
             let class = self.net.class_of(node as usize);
-            let rank = plan.rank.get(class).copied().unwrap_or(usize::MAX);
-            if rank == usize::MAX {
-                return (rank, 0);
-            }
+            let Some((protected, sharing)) = plan.rank.get(class).copied().flatten() else {
+                return ((u32::MAX, 0, u32::MAX), 0);
+            };
+            // Among equally shared nodes, take from where the other channels have most left.
+            let others = plan.others.get(class).copied().unwrap_or(0);
+            let others_left = (0..self.net.channels())
+                .filter(|&ch| others >> ch & 1 == 1)
+                .map(|ch| self.agg.atp(sku, ch))
+                .min()
+                .unwrap_or(i64::MAX);
+            let rank: Rank = (protected, others_left.saturating_neg(), sharing);
             let bits = plan.guard_bits.get(class).copied().unwrap_or(0);
             let mut cap = i64::from(self.free_at(slot, picks));
             for (g, s) in slack.iter().enumerate().take(plan.guards.len()) {
@@ -232,10 +249,7 @@ impl Inventory {
             .get(sku as usize)?
             .iter()
             .filter(|&&(_, slot)| self.slot(slot).is_some_and(|s| s.pos.backorder_allowed()))
-            .filter_map(|&(node, slot)| {
-                let rank = plan.rank.get(self.net.class_of(node as usize)).copied()?;
-                (rank != usize::MAX).then_some((rank, node, slot))
-            })
+            .filter_map(|&(node, slot)| Some((plan.rank.get(self.net.class_of(node as usize)).copied()??, node, slot)))
             .min()
             .map(|(_, _, slot)| slot)
     }
@@ -418,7 +432,10 @@ impl Inventory {
             .res
             .open_records()
             .filter(|&(r, _)| r != owner)
-            .filter_map(|(r, rec)| Some((r, rec.channel, rec.hold(slot).held)).filter(|x| x.2 > 0))
+            .filter_map(|(r, rec)| {
+                let hold = rec.hold(slot);
+                (hold.held > 0 && !hold.pinned).then_some((r, rec.channel, hold.held))
+            })
             .collect();
         for (r, channel, held) in others {
             let Some(record) = self.res.record(r) else { continue };
@@ -438,8 +455,12 @@ impl Inventory {
                     continue;
                 }
                 let release = Reason::Release { quantity: take, cause: ReleaseCause::Relocated };
-                let reserve =
-                    Reason::Reserve { quantity: take, channel: channel_id.clone(), expires_at: record.expires_at };
+                let reserve = Reason::Reserve {
+                    quantity: take,
+                    channel: channel_id.clone(),
+                    expires_at: record.expires_at,
+                    pinned: false,
+                };
                 if draft.push(slot, Claim::Open(r), release).is_err()
                     || draft.push(to, Claim::Open(r), reserve).is_err()
                 {

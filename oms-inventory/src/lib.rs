@@ -45,3 +45,6 @@ pub use share::Share;
 pub use store::{InventoryStore, StoreError, StoredPosition, Written};
 pub use supply::{InboundSupply, SupplyKind};
 pub use synced::{Synced, SyncedInventory};
+
+#[cfg(feature = "testkit")]
+pub mod testkit;

@@ -68,6 +68,9 @@ pub enum Reason {
         /// When the reservation lapses, if it does.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         expires_at: Option<DateTime<Utc>>,
+        /// Held at this node on purpose (pickup in store): the engine never moves it elsewhere.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        pinned: bool,
     },
     /// Held units let go.
     Release {

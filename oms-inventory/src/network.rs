@@ -28,8 +28,11 @@ pub(crate) struct ChannelPlan {
     pub classes: Vec<usize>,
     /// Protected channels (other than this one) whose pools overlap this one.
     pub guards: Vec<Guard>,
-    /// Per class: placement rank (lower is used first), `usize::MAX` outside the pool.
-    pub rank: Vec<usize>,
+    /// Per class: the static part of the placement order (protected channels sharing it, then
+    /// channels sharing it; lower is used first), `None` outside the pool.
+    pub rank: Vec<Option<(u32, u32)>>,
+    /// Per class: the other channels that sell from it.
+    pub others: Vec<u64>,
     /// Per class: bit `g` set when the class is shared with guard `g`.
     pub guard_bits: Vec<u64>,
     /// Per class: whether the channel's figure reads it (own pool and guards' pools).
@@ -168,18 +171,14 @@ fn plan(c: usize, channels: &[ChannelConfig], class_mask: &[u64]) -> ChannelPlan
         .map(|k| guards.iter().enumerate().filter(|(_, g)| g.shared.contains(&k)).fold(0, |m, (i, _)| m | 1 << i))
         .collect();
     // Use the nodes other channels need least first: fewest protected channels, then fewest
-    // channels overall, so stock in widely shared nodes stays for the channels that need it.
-    let mut order = classes.clone();
-    order.sort_by_key(|&k| {
-        let mask = class_mask.get(k).copied().unwrap_or(0);
-        (guard_bits.get(k).map_or(0, |b| b.count_ones()), mask.count_ones(), k)
-    });
-    let mut rank = vec![usize::MAX; class_mask.len()];
-    for (r, &k) in order.iter().enumerate() {
-        if let Some(slot) = rank.get_mut(k) {
-            *slot = r;
-        }
-    }
+    // channels overall (the engine breaks ties by the others' current availability).
+    let rank = (0..class_mask.len())
+        .map(|k| {
+            let mask = class_mask.get(k).copied().unwrap_or(0);
+            bit(k, c).then(|| (guard_bits.get(k).map_or(0, |b| b.count_ones()), mask.count_ones()))
+        })
+        .collect();
+    let others = class_mask.iter().map(|m| m & !(1u64 << c)).collect();
     let reads = (0..class_mask.len()).map(|k| bit(k, c) || guards.iter().any(|g| bit(k, g.channel))).collect();
-    ChannelPlan { classes, guards, rank, guard_bits, reads }
+    ChannelPlan { classes, guards, rank, others, guard_bits, reads }
 }

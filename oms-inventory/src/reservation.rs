@@ -44,6 +44,7 @@ pub(crate) struct Hold {
     pub slot: u32,
     pub held: u32,
     pub allocated: u32,
+    pub pinned: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -60,14 +61,19 @@ pub(crate) struct Record {
 
 impl Record {
     pub fn hold(&self, slot: u32) -> Hold {
-        self.holds.iter().find(|h| h.slot == slot).copied().unwrap_or(Hold { slot, held: 0, allocated: 0 })
+        self.holds.iter().find(|h| h.slot == slot).copied().unwrap_or(Hold {
+            slot,
+            held: 0,
+            allocated: 0,
+            pinned: false,
+        })
     }
 
     pub fn hold_mut(&mut self, slot: u32) -> &mut Hold {
         let i = match self.holds.iter().position(|h| h.slot == slot) {
             Some(i) => i,
             None => {
-                self.holds.push(Hold { slot, held: 0, allocated: 0 });
+                self.holds.push(Hold { slot, held: 0, allocated: 0, pinned: false });
                 self.holds.len() - 1
             }
         };

@@ -160,7 +160,9 @@ pub trait InventoryStore: Send + Sync {
     }
 }
 
-impl<S: InventoryStore + ?Sized> InventoryStore for std::sync::Arc<S> {
+macro_rules! forward {
+    ($($ty:ty),*) => {$(
+        impl<S: InventoryStore + ?Sized> InventoryStore for $ty {
     fn apply(&self, batch: &Batch) -> Result<Written, StoreError> {
         (**self).apply(batch)
     }
@@ -177,3 +179,7 @@ impl<S: InventoryStore + ?Sized> InventoryStore for std::sync::Arc<S> {
         (**self).find_key(key)
     }
 }
+    )*};
+}
+
+forward!(std::sync::Arc<S>, &S);
