@@ -326,7 +326,7 @@ impl Inventory {
     pub(crate) fn reservation_name(&self, raw: &RawBatch, claim: Claim) -> Option<ReservationId> {
         match claim {
             Claim::None => None,
-            Claim::Open(r) => self.res.record(r).map(|r| r.id.clone()),
+            Claim::Open(r) => self.res.id_of(r).cloned(),
             Claim::New(i) => raw.new_reservations.get(i as usize).map(|(id, _)| id.clone()),
         }
     }

@@ -46,5 +46,7 @@ pub use store::{InventoryStore, StoreError, StoredPosition, Written};
 pub use supply::{InboundSupply, SupplyKind};
 pub use synced::{Synced, SyncedInventory};
 
+#[cfg(feature = "proptest")]
+pub mod strategies;
 #[cfg(feature = "testkit")]
 pub mod testkit;

@@ -124,6 +124,11 @@ impl Reservations {
         self.records.get(slot as usize).filter(|r| r.open)
     }
 
+    /// The id of the record in `slot`, open or just settled (slots are reused only by a later batch).
+    pub fn id_of(&self, slot: u32) -> Option<&ReservationId> {
+        self.records.get(slot as usize).map(|r| &r.id)
+    }
+
     pub fn record_mut(&mut self, slot: u32) -> Option<&mut Record> {
         self.records.get_mut(slot as usize).filter(|r| r.open)
     }
