@@ -27,6 +27,14 @@ impl Aggregates {
         Aggregates { classes, channels, ..Aggregates::default() }
     }
 
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        self.supply.capacity() * size_of::<i64>()
+            + self.backorder.capacity() * size_of::<u32>()
+            + self.figures.capacity() * size_of::<Figure>()
+            + 3 * 16
+    }
+
     pub fn add_sku(&mut self, net: &Network) {
         self.supply.extend(std::iter::repeat_n(0, self.classes));
         self.backorder.extend(std::iter::repeat_n(0, self.classes));
@@ -73,17 +81,20 @@ impl Aggregates {
         }
     }
 
-    /// Recomputes the sku's figure for every channel; calls `changed(channel, before, after)`
+    /// Recomputes the sku's figure for the `channels` (a mask); calls `changed(channel, before, after)`
     /// for each channel whose shown figure changed.
-    pub fn refresh(&mut self, sku: u32, net: &Network, mut changed: impl FnMut(usize, Shown, Shown)) {
+    pub fn refresh(&mut self, sku: u32, channels: u64, net: &Network, mut changed: impl FnMut(usize, Shown, Shown)) {
         let start = sku as usize * self.classes;
         let Some(supply) = self.supply.get(start..start + self.classes) else { return };
         let backorder = self.backorder.get(start..start + self.classes).unwrap_or(&[]);
-        for c in 0..self.channels {
+        let figures = self.figures.get_mut(sku as usize * self.channels..).unwrap_or_default();
+        for ((c, plan), figure) in net.plans.iter().enumerate().zip(figures) {
+            if channels >> c & 1 == 0 {
+                continue;
+            }
             let atp = net.channel_atp(c, supply);
-            let rules = net.channel(c).map(|ch| ch.display).unwrap_or_default();
-            let shown = Shown::of(atp, net.backorderable(c, backorder), &rules);
-            if let Some(figure) = self.figures.get_mut(sku as usize * self.channels + c) {
+            let shown = Shown::of(atp, net.backorderable(c, backorder), &plan.display);
+            {
                 let before = figure.shown;
                 *figure = Figure { atp, shown };
                 if before != shown {

@@ -57,6 +57,8 @@ pub(crate) struct RawBatch {
     pub outcome: OutcomeKind,
     /// For a reservation: (sku index, requested, reserved).
     pub lines: Vec<(u32, u64, u64)>,
+    /// For a reservation: the sku index of each request line.
+    pub line_skus: Vec<u32>,
     pub expired: Vec<ReservationId>,
 }
 
@@ -71,6 +73,7 @@ impl RawBatch {
         self.new_reservations.clear();
         self.outcome = OutcomeKind::Done;
         self.lines.clear();
+        self.line_skus.clear();
         self.expired.clear();
     }
 }
@@ -137,7 +140,8 @@ pub(crate) struct Scratch {
     pub inbound: Overlay<u32, Vec<InboundSupply>>,
     pub picks: Vec<(u32, u32)>,
     touched: Vec<u32>,
-    dirty: Vec<u32>,
+    /// Skus whose free stock changed, with the channels whose figures read the change.
+    dirty: Vec<(u32, u64)>,
     records: Vec<(u32, Settlement)>,
     opened: Vec<u32>,
     pub feed: Vec<AvailabilityChanged>,
@@ -196,13 +200,13 @@ impl Inventory {
         if self.keys.contains(batch.key()) {
             return Ok(Applied { duplicate: true, feed: Vec::new() });
         }
-        let mut scratch = std::mem::take(&mut self.scratch);
+        let mut scratch = self.scratch.take().unwrap_or_default();
         let result = self.resolve(batch, &mut scratch.raw).and_then(|()| self.check(&mut scratch));
         if result.is_ok() {
             self.commit(&mut scratch);
         }
         let feed = std::mem::take(&mut scratch.feed);
-        self.scratch = scratch;
+        self.scratch = Some(scratch);
         result.map(|()| Applied { duplicate: false, feed })
     }
 
@@ -334,7 +338,7 @@ impl Inventory {
     /// Checks every movement of `raw` against an overlay; changes nothing.
     pub(crate) fn check(&self, scratch: &mut Scratch) -> Result<()> {
         let Scratch { raw, positions, holds, inbound, .. } = scratch;
-        let key = raw.key.clone().unwrap_or_else(unnamed_key);
+        let key = || raw.key.clone().unwrap_or_else(unnamed_key);
         for &(slot, expected) in &raw.expected {
             let actual = Version::new(self.slot(slot).map_or(0, |s| s.version));
             if !expected.matches(actual) {
@@ -350,16 +354,16 @@ impl Inventory {
             let position = positions.entry(m.slot, || base);
             if let Err(problem) = position.apply(&m.reason) {
                 let (sku, node) = self.names(raw, m.slot);
-                return Err(Error::Position { sku, node, problem, key });
+                return Err(Error::Position { sku, node, problem, key: key() });
             }
             if touches_supply(&m.reason) {
                 let lines = inbound.entry(m.slot, || self.inbound.get(&m.slot).cloned().unwrap_or_default());
                 if let Err(problem) = InboundSupply::apply(lines, &m.reason) {
                     let (sku, node) = self.names(raw, m.slot);
-                    return Err(Error::Position { sku, node, problem, key });
+                    return Err(Error::Position { sku, node, problem, key: key() });
                 }
             }
-            let invalid = |problem: String| Error::InvalidBatch { key: key.clone(), problem };
+            let invalid = |problem: String| Error::InvalidBatch { key: key(), problem };
             match (m.claim, m.reason.is_claim()) {
                 (Claim::None, false) => continue,
                 (Claim::None, true) => return Err(invalid(format!("{} names no reservation", m.reason.kind()))),
@@ -427,7 +431,7 @@ impl Inventory {
             }
         }
         opened.resize(raw.new_reservations.len(), u32::MAX);
-        let key = raw.key.clone().unwrap_or_else(unnamed_key);
+        let Some(key) = raw.key.as_ref() else { return };
         for m in &raw.movements {
             let Some(s) = self.slots.get_mut(m.slot as usize) else { continue };
             let (free, backorder) = (s.pos.free(), s.pos.backorder_allowed());
@@ -437,9 +441,12 @@ impl Inventory {
             let backorder_delta = i32::from(s.pos.backorder_allowed()) - i32::from(backorder);
             let (sku, node) = (s.sku, s.node);
             if free_delta != 0 || backorder_delta != 0 {
-                self.agg.add(sku, self.net.class_of(node as usize), free_delta, backorder_delta);
-                if dirty.last() != Some(&sku) {
-                    dirty.push(sku);
+                let class = self.net.class_of(node as usize);
+                self.agg.add(sku, class, free_delta, backorder_delta);
+                let channels = self.net.affects.get(class).copied().unwrap_or(u64::MAX);
+                match dirty.last_mut() {
+                    Some((last, mask)) if *last == sku => *mask |= channels,
+                    _ => dirty.push((sku, channels)),
                 }
             }
             if touched.last() != Some(&m.slot) {
@@ -472,15 +479,17 @@ impl Inventory {
                 let hold = rec.hold_mut(m.slot);
                 match m.reason {
                     Reason::Reserve { quantity, pinned, .. } => {
-                        hold.held += quantity;
+                        hold.held = hold.held.saturating_add(quantity);
                         hold.pinned |= pinned;
                     }
                     Reason::Release { quantity, .. } => {
-                        hold.held -= quantity;
+                        hold.held = hold.held.saturating_sub(quantity);
                         hold.pinned &= hold.held > 0;
                     }
-                    Reason::Allocate { quantity } => hold.allocated += quantity,
-                    Reason::Deallocate { quantity, .. } | Reason::Ship { quantity } => hold.allocated -= quantity,
+                    Reason::Allocate { quantity } => hold.allocated = hold.allocated.saturating_add(quantity),
+                    Reason::Deallocate { quantity, .. } | Reason::Ship { quantity } => {
+                        hold.allocated = hold.allocated.saturating_sub(quantity);
+                    }
                     _ => {}
                 }
                 records.push((record, settlement(&m.reason)));
@@ -490,7 +499,7 @@ impl Inventory {
         touched.dedup();
         for &slot in touched.iter() {
             if let Some(s) = self.slots.get_mut(slot as usize) {
-                s.version += 1;
+                s.version = s.version.saturating_add(1);
             }
         }
         // The last movement of each reservation says how an emptied one ended.
@@ -506,16 +515,22 @@ impl Inventory {
                 self.res.settle(record, how, key.clone());
             }
         }
-        self.keys.insert(&key);
+        self.keys.insert(key);
         if dirty.len() > 1 {
             let skus = &self.skus;
-            dirty.sort_by(|a, b| skus.get(*a as usize).cmp(&skus.get(*b as usize)));
-            dirty.dedup();
+            dirty.sort_by(|a, b| skus.get(a.0 as usize).cmp(&skus.get(b.0 as usize)));
+            dirty.dedup_by(|later, first| {
+                let same = later.0 == first.0;
+                if same {
+                    first.1 |= later.1;
+                }
+                same
+            });
         }
-        for &sku in dirty.iter() {
+        for &(sku, channels) in dirty.iter() {
             let Some(name) = self.skus.get(sku as usize) else { continue };
             let net = &self.net;
-            self.agg.refresh(sku, net, |c, before, after| {
+            self.agg.refresh(sku, channels, net, |c, before, after| {
                 if let Some(channel) = net.channel(c) {
                     feed.push(AvailabilityChanged { sku: name.clone(), channel: channel.id.clone(), before, after });
                 }

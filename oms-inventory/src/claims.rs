@@ -93,18 +93,23 @@ impl Inventory {
                     });
                 }
             }
+            draft.raw.line_skus.push(s);
             match draft.raw.lines.iter_mut().find(|l| l.0 == s) {
                 Some(l) => l.1 += u64::from(line.quantity),
                 None => draft.raw.lines.push((s, u64::from(line.quantity), 0)),
             }
         }
         let mut pinned: Vec<u32> = Vec::new();
+        // Taken out of the batch while the lines are worked on, and put back (keeping its
+        // capacity) when they are.
+        let line_skus = std::mem::take(&mut draft.raw.line_skus);
         for i in 0..draft.raw.lines.len() {
             let Some(&(s, requested, _)) = draft.raw.lines.get(i) else { continue };
             let mut budget = self.agg.availability(s, c, &self.net).atp.max(0) as u64;
             let mut got = 0u64;
             let mut network = 0u64;
-            for line in request.lines.iter().filter(|l| self.sku_of(&l.sku) == Some(s)) {
+            let lines_of_sku = || request.lines.iter().zip(&line_skus).filter(|&(_, &ls)| ls == s).map(|(l, _)| l);
+            for line in lines_of_sku() {
                 let Some(node) = &line.node else {
                     network += u64::from(line.quantity);
                     continue;
@@ -135,7 +140,7 @@ impl Inventory {
             if let Some(line) = draft.raw.lines.get_mut(i) {
                 line.2 = got;
             }
-            let line_sku = request.lines.iter().find(|l| self.sku_of(&l.sku) == Some(s)).map(|l| &l.sku);
+            let line_sku = lines_of_sku().next().map(|l| &l.sku);
             if let (Policy::AllOrNothing, true, Some(sku)) = (request.policy, got < requested, line_sku) {
                 return Err(Error::NotEnoughStock {
                     sku: sku.clone(),
@@ -147,6 +152,7 @@ impl Inventory {
                 });
             }
         }
+        draft.raw.line_skus = line_skus;
         draft.raw.outcome = OutcomeKind::Reserved;
         if picks.is_empty() {
             return Ok(());
@@ -164,7 +170,8 @@ impl Inventory {
         // The decision read every position behind the channel's figure: expect them all, so a
         // concurrent change anywhere in the pool (or a protected pool) is a conflict.
         let plan = self.net.plans.get(c);
-        for &(s, _, _) in draft.raw.lines.clone().iter() {
+        for i in 0..draft.raw.lines.len() {
+            let Some(&(s, _, _)) = draft.raw.lines.get(i) else { continue };
             for &(node, slot) in self.by_sku.get(s as usize).map_or(&[][..], Vec::as_slice) {
                 let class = self.net.class_of(node as usize);
                 if plan.is_some_and(|p| p.reads.get(class).copied().unwrap_or(false)) {
@@ -182,6 +189,7 @@ impl Inventory {
         let Some(plan) = self.net.plans.get(c) else { return 0 };
         let supply = self.agg.supply(sku);
         let mut slack = [0i64; MAX_CHANNELS];
+        let slack = &mut slack[..plan.guards.len().min(MAX_CHANNELS)];
         for (g, guard) in plan.guards.iter().enumerate() {
             let shared: i64 = guard.shared.iter().map(|&k| supply.get(k).copied().unwrap_or(0)).sum();
             if let Some(s) = slack.get_mut(g) {
@@ -189,25 +197,24 @@ impl Inventory {
             }
         }
         let candidates = self.by_sku.get(sku as usize).map_or(&[][..], Vec::as_slice);
-        let cap = |node: u32, slot: u32, picks: &[(u32, u32)], slack: &[i64; MAX_CHANNELS]| -> (Rank, u64) {
+        let cap = |node: u32, slot: u32, picks: &[(u32, u32)], slack: &[i64]| -> (Rank, u64) {
             let class = self.net.class_of(node as usize);
             let Some((protected, sharing)) = plan.rank.get(class).copied().flatten() else {
                 return ((u32::MAX, 0, u32::MAX), 0);
             };
             // Among equally shared nodes, take from where the other channels have most left.
-            let others = plan.others.get(class).copied().unwrap_or(0);
-            let others_left = (0..self.net.channels())
-                .filter(|&ch| others >> ch & 1 == 1)
-                .map(|ch| self.agg.atp(sku, ch))
-                .min()
-                .unwrap_or(i64::MAX);
+            let mut others = plan.others.get(class).copied().unwrap_or(0);
+            let mut others_left = i64::MAX;
+            while others != 0 {
+                others_left = others_left.min(self.agg.atp(sku, others.trailing_zeros() as usize));
+                others &= others - 1;
+            }
             let rank: Rank = (protected, others_left.saturating_neg(), sharing);
-            let bits = plan.guard_bits.get(class).copied().unwrap_or(0);
+            let mut bits = plan.guard_bits.get(class).copied().unwrap_or(0);
             let mut cap = i64::from(self.free_at(slot, picks));
-            for (g, s) in slack.iter().enumerate().take(plan.guards.len()) {
-                if bits >> g & 1 == 1 {
-                    cap = cap.min(*s);
-                }
+            while bits != 0 {
+                cap = cap.min(slack.get(bits.trailing_zeros() as usize).copied().unwrap_or(0));
+                bits &= bits - 1;
             }
             (rank, cap.max(0) as u64)
         };
@@ -215,7 +222,7 @@ impl Inventory {
         // One node for everything when possible.
         let whole = candidates
             .iter()
-            .map(|&(node, slot)| (cap(node, slot, picks, &slack), node, slot))
+            .map(|&(node, slot)| (cap(node, slot, picks, slack), node, slot))
             .filter(|&((_, units), _, _)| units >= left && left > 0)
             .min_by_key(|&((rank, _), node, _)| (rank, node));
         if let Some((_, _, slot)) = whole {
@@ -225,7 +232,7 @@ impl Inventory {
         while left > 0 {
             let best = candidates
                 .iter()
-                .map(|&(node, slot)| (cap(node, slot, picks, &slack), node, slot))
+                .map(|&(node, slot)| (cap(node, slot, picks, slack), node, slot))
                 .filter(|&((_, units), _, _)| units > 0)
                 .min_by_key(|&((rank, units), node, _)| (rank, std::cmp::Reverse(units), node));
             let Some(((_, units_here), node, slot)) = best else { break };
@@ -233,7 +240,7 @@ impl Inventory {
             pick(picks, slot, units(take));
             left -= take;
             let bits = plan.guard_bits.get(self.net.class_of(node as usize)).copied().unwrap_or(0);
-            for (g, s) in slack.iter_mut().enumerate().take(plan.guards.len()) {
+            for (g, s) in slack.iter_mut().enumerate() {
                 if bits >> g & 1 == 1 {
                     *s -= take as i64;
                 }

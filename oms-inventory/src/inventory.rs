@@ -2,7 +2,7 @@
 //! figures, and the idempotency window. Commands are decided into batches of movements
 //! ([`Inventory::decide`], `decide.rs`), batches are folded in ([`Inventory::apply`], `apply.rs`).
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::HashSet;
 
 use oms_core::{ChannelId, IdempotencyKey, NodeId, Sku, Version};
 
@@ -24,12 +24,14 @@ pub(crate) struct Slot {
     pub node: u32,
 }
 
-/// The most recent idempotency keys, oldest forgotten first.
+/// The most recent idempotency keys, in two generations: keys go into `current`; when it holds
+/// half the capacity, `previous` is dropped whole and `current` takes its place. The window
+/// remembers between half and all of `capacity` keys, and forgetting costs no per-key lookups.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct KeyWindow {
     capacity: usize,
-    order: VecDeque<IdempotencyKey>,
-    set: HashSet<IdempotencyKey, foldhash::fast::RandomState>,
+    current: HashSet<IdempotencyKey, foldhash::fast::RandomState>,
+    previous: HashSet<IdempotencyKey, foldhash::fast::RandomState>,
 }
 
 impl KeyWindow {
@@ -38,19 +40,19 @@ impl KeyWindow {
     }
 
     pub fn contains(&self, key: &IdempotencyKey) -> bool {
-        self.set.contains(key)
+        self.current.contains(key) || self.previous.contains(key)
     }
 
     pub fn insert(&mut self, key: &IdempotencyKey) {
-        if self.capacity == 0 || !self.set.insert(key.clone()) {
+        if self.capacity == 0 {
             return;
         }
-        self.order.push_back(key.clone());
-        if self.order.len() > self.capacity {
-            if let Some(old) = self.order.pop_front() {
-                self.set.remove(&old);
-            }
+        if self.current.len() >= self.capacity.div_ceil(2) {
+            // The oldest generation's table is cleared and reused: no rehashing, no new pages.
+            std::mem::swap(&mut self.previous, &mut self.current);
+            self.current.clear();
         }
+        self.current.insert(key.clone());
     }
 }
 
@@ -78,7 +80,7 @@ pub struct Inventory {
     pub(crate) res: Reservations,
     pub(crate) keys: KeyWindow,
     pub(crate) seq: u64,
-    pub(crate) scratch: Scratch,
+    pub(crate) scratch: Option<Box<Scratch>>,
 }
 
 impl Inventory {
@@ -101,7 +103,7 @@ impl Inventory {
             res: Reservations::default(),
             keys,
             seq: 0,
-            scratch: Scratch::default(),
+            scratch: Some(Box::default()),
         })
     }
 
@@ -237,6 +239,31 @@ impl Inventory {
         let mut all: Vec<ReservationView> = self.res.open_records().filter_map(|(_, r)| self.view(r)).collect();
         all.sort_by(|a, b| a.id.cmp(&b.id));
         all
+    }
+
+    /// An estimate of the heap memory the engine's stock state holds, in bytes: positions, their
+    /// indexes, sku ids, inbound supply and channel figures (not open reservations or the key
+    /// window, which grow with traffic, not with positions). Container capacities times element
+    /// sizes, hash tables at their bucket count plus control bytes, and 16 bytes of allocator
+    /// overhead per allocation. The benches compare it with the process's resident memory.
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        const OVERHEAD: usize = 16;
+        let alloc = |bytes: usize| if bytes == 0 { 0 } else { bytes + OVERHEAD };
+        let table = |capacity: usize, entry: usize| alloc((capacity * 8 / 7).next_power_of_two() * (entry + 1));
+        let ids: usize = self.skus.iter().map(|s| alloc(16 + s.as_str().len())).sum();
+        let per_sku: usize = self.by_sku.iter().map(|v| alloc(v.capacity() * size_of::<(u32, u32)>())).sum();
+        let inbound: usize =
+            self.inbound.values().map(|v| alloc(v.capacity() * size_of::<InboundSupply>())).sum::<usize>()
+                + table(self.inbound.capacity(), size_of::<(u32, Vec<InboundSupply>)>());
+        alloc(self.skus.capacity() * size_of::<Sku>())
+            + ids
+            + table(self.sku_ix.capacity(), size_of::<(Sku, u32)>())
+            + alloc(self.slots.capacity() * size_of::<Slot>())
+            + alloc(self.by_sku.capacity() * size_of::<Vec<(u32, u32)>>())
+            + per_sku
+            + inbound
+            + self.agg.heap_bytes()
     }
 
     /// Forgets how settled reservations ended, to bound memory. A late duplicate release of a

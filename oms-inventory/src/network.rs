@@ -7,7 +7,7 @@
 
 use oms_core::{ChannelId, NodeId};
 
-use crate::{ChannelConfig, ConfigError, InventoryConfig, NodeConfig, Protection};
+use crate::{ChannelConfig, ConfigError, DisplayRules, InventoryConfig, NodeConfig, Protection};
 
 /// Most channels one inventory supports (channel membership is a 64-bit mask).
 pub const MAX_CHANNELS: usize = 64;
@@ -24,6 +24,9 @@ pub(crate) struct Guard {
 
 #[derive(Debug, Clone)]
 pub(crate) struct ChannelPlan {
+    /// The channel's display rules and safety stock, copied here for the hot path.
+    pub display: DisplayRules,
+    pub safety: i64,
     /// Classes of the nodes in the pool.
     pub classes: Vec<usize>,
     /// Protected channels (other than this one) whose pools overlap this one.
@@ -49,6 +52,8 @@ pub(crate) struct Network {
     /// Class → channel membership mask.
     pub class_mask: Vec<u64>,
     pub plans: Vec<ChannelPlan>,
+    /// Class → channels whose figure reads it.
+    pub affects: Vec<u64>,
 }
 
 impl Network {
@@ -85,8 +90,14 @@ impl Network {
                 }
             })
             .collect();
-        let plans = (0..config.channels.len()).map(|c| plan(c, &config.channels, &class_mask)).collect();
-        Ok(Network { config, node_ix, channel_ix, node_class, class_mask, plans })
+        let plans: Vec<ChannelPlan> =
+            (0..config.channels.len()).map(|c| plan(c, &config.channels, &class_mask)).collect();
+        let affects = (0..class_mask.len())
+            .map(|k| {
+                plans.iter().enumerate().filter(|(_, p)| p.reads.get(k) == Some(&true)).fold(0, |m, (c, _)| m | 1 << c)
+            })
+            .collect();
+        Ok(Network { config, node_ix, channel_ix, node_class, class_mask, plans, affects })
     }
 
     pub fn classes(&self) -> usize {
@@ -137,9 +148,8 @@ impl Network {
     /// nodes it shares with them.
     pub fn channel_atp(&self, channel: usize, supply: &[i64]) -> i64 {
         let Some(plan) = self.plans.get(channel) else { return 0 };
-        let safety = self.channel(channel).map_or(0, |c| i64::from(c.safety_stock));
         let guarded: i64 = plan.guards.iter().map(|g| self.guarded(g, supply)).sum();
-        sum(&plan.classes, supply) - safety - guarded
+        sum(&plan.classes, supply) - plan.safety - guarded
     }
 
     pub fn backorderable(&self, channel: usize, backorder: &[u32]) -> bool {
@@ -180,5 +190,7 @@ fn plan(c: usize, channels: &[ChannelConfig], class_mask: &[u64]) -> ChannelPlan
         .collect();
     let others = class_mask.iter().map(|m| m & !(1u64 << c)).collect();
     let reads = (0..class_mask.len()).map(|k| bit(k, c) || guards.iter().any(|g| bit(k, g.channel))).collect();
-    ChannelPlan { classes, guards, rank, others, guard_bits, reads }
+    let (display, safety) =
+        channels.get(c).map_or((DisplayRules::default(), 0), |ch| (ch.display, i64::from(ch.safety_stock)));
+    ChannelPlan { display, safety, classes, guards, rank, others, guard_bits, reads }
 }
