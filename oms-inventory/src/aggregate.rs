@@ -8,6 +8,7 @@ use crate::{ChannelAvailability, Shown};
 struct Figure {
     atp: i64,
     shown: Shown,
+    backorderable: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -42,7 +43,7 @@ impl Aggregates {
         for c in 0..self.channels {
             let atp = net.channel_atp(c, &zero);
             let rules = net.channel(c).map(|ch| ch.display).unwrap_or_default();
-            self.figures.push(Figure { atp, shown: Shown::of(atp, false, &rules) });
+            self.figures.push(Figure { atp, shown: Shown::of(atp, false, &rules), backorderable: false });
         }
     }
 
@@ -61,24 +62,15 @@ impl Aggregates {
         self.supply.get(start..start + self.classes).unwrap_or(&[])
     }
 
-    fn backorders(&self, sku: u32) -> &[u32] {
-        let start = sku as usize * self.classes;
-        self.backorder.get(start..start + self.classes).unwrap_or(&[])
-    }
-
     /// The channel's last computed available to promise.
     pub fn atp(&self, sku: u32, channel: usize) -> i64 {
         self.figures.get(sku as usize * self.channels + channel).map_or(0, |f| f.atp)
     }
 
-    pub fn availability(&self, sku: u32, channel: usize, net: &Network) -> ChannelAvailability {
+    pub fn availability(&self, sku: u32, channel: usize) -> ChannelAvailability {
         let figure = self.figures.get(sku as usize * self.channels + channel).copied();
-        let figure = figure.unwrap_or(Figure { atp: 0, shown: Shown::NOTHING });
-        ChannelAvailability {
-            atp: figure.atp,
-            backorderable: net.backorderable(channel, self.backorders(sku)),
-            shown: figure.shown,
-        }
+        let figure = figure.unwrap_or(Figure { atp: 0, shown: Shown::NOTHING, backorderable: false });
+        ChannelAvailability { atp: figure.atp, backorderable: figure.backorderable, shown: figure.shown }
     }
 
     /// Recomputes the sku's figure for the `channels` (a mask); calls `changed(channel, before, after)`
@@ -93,10 +85,11 @@ impl Aggregates {
                 continue;
             }
             let atp = net.channel_atp(c, supply);
-            let shown = Shown::of(atp, net.backorderable(c, backorder), &plan.display);
+            let backorderable = net.backorderable(c, backorder);
+            let shown = Shown::of(atp, backorderable, &plan.display);
             {
                 let before = figure.shown;
-                *figure = Figure { atp, shown };
+                *figure = Figure { atp, shown, backorderable };
                 if before != shown {
                     changed(c, before, shown);
                 }

@@ -54,6 +54,9 @@ pub(crate) struct RawBatch {
     pub new_positions: Vec<(u32, u32)>,
     /// Reservations the batch opens, with their channel.
     pub new_reservations: Vec<(ReservationId, usize)>,
+    /// Indexes of `new_skus` and `new_positions`, for batches that create many.
+    new_sku_ix: Map<Sku, u32>,
+    new_position_ix: Map<(u32, u32), u32>,
     pub outcome: OutcomeKind,
     /// For a reservation: (sku index, requested, reserved).
     pub lines: Vec<(u32, u64, u64)>,
@@ -70,6 +73,8 @@ impl RawBatch {
         self.expected.clear();
         self.new_skus.clear();
         self.new_positions.clear();
+        self.new_sku_ix.clear();
+        self.new_position_ix.clear();
         self.new_reservations.clear();
         self.outcome = OutcomeKind::Done;
         self.lines.clear();
@@ -152,7 +157,8 @@ pub(crate) struct Scratch {
 pub struct Applied {
     /// The batch's key was seen before: nothing changed.
     pub duplicate: bool,
-    /// Changes in what channels show, ordered by sku then channel.
+    /// Changes in what channels show, ordered by sku (in the order the ledger introduced
+    /// them) then channel (in configuration order).
     pub feed: Vec<AvailabilityChanged>,
 }
 
@@ -292,24 +298,20 @@ impl Inventory {
                 s
             }
             None => {
-                let j = match raw.new_skus.iter().position(|k| k == sku) {
-                    Some(j) => j,
-                    None => {
-                        raw.new_skus.push(sku.clone());
-                        raw.new_skus.len() - 1
-                    }
-                };
-                (self.skus.len() + j) as u32
+                let next = raw.new_skus.len() as u32;
+                let j = *raw.new_sku_ix.entry(sku.clone()).or_insert(next);
+                if j == next {
+                    raw.new_skus.push(sku.clone());
+                }
+                self.skus.len() as u32 + j
             }
         };
-        let i = match raw.new_positions.iter().position(|&p| p == (sku_ref, n)) {
-            Some(i) => i,
-            None => {
-                raw.new_positions.push((sku_ref, n));
-                raw.new_positions.len() - 1
-            }
-        };
-        Ok((self.slots.len() + i) as u32)
+        let next = raw.new_positions.len() as u32;
+        let i = *raw.new_position_ix.entry((sku_ref, n)).or_insert(next);
+        if i == next {
+            raw.new_positions.push((sku_ref, n));
+        }
+        Ok(self.slots.len() as u32 + i)
     }
 
     /// Sku and node names of a (possibly virtual) slot.
@@ -340,7 +342,7 @@ impl Inventory {
         let Scratch { raw, positions, holds, inbound, .. } = scratch;
         let key = || raw.key.clone().unwrap_or_else(unnamed_key);
         for &(slot, expected) in &raw.expected {
-            let actual = Version::new(self.slot(slot).map_or(0, |s| s.version));
+            let actual = Version::new(self.slot(slot).map_or(0, |s| u64::from(s.version)));
             if !expected.matches(actual) {
                 let (sku, node) = self.names(raw, slot);
                 return Err(Error::Conflict { sku, node, expected, actual });
@@ -504,7 +506,7 @@ impl Inventory {
         }
         // The last movement of each reservation says how an emptied one ended.
         records.reverse();
-        records.sort_by_key(|&(record, _)| record); // stable: each group starts with its last movement
+        records.sort_by_key(|&(record, _)| record); // stable: each group starts with its last movement (small)
         let mut previous = None;
         for &(record, how) in records.iter() {
             if previous == Some(record) {
@@ -517,8 +519,9 @@ impl Inventory {
         }
         self.keys.insert(key);
         if dirty.len() > 1 {
-            let skus = &self.skus;
-            dirty.sort_by(|a, b| skus.get(a.0 as usize).cmp(&skus.get(b.0 as usize)));
+            // Sku index order: the order the ledger introduced the skus, the same in every
+            // engine that folded the same ledger.
+            dirty.sort_unstable_by_key(|d| d.0);
             dirty.dedup_by(|later, first| {
                 let same = later.0 == first.0;
                 if same {

@@ -46,7 +46,8 @@ impl Shown {
 }
 
 /// A change in what a channel shows for a sku. Emitted only when [`Shown`] changes, once per
-/// (sku, channel) per applied batch, ordered by sku then channel.
+/// (sku, channel) per applied batch, ordered by sku (in the order the ledger introduced them,
+/// the same in every engine folding the same ledger) then channel (in configuration order).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct AvailabilityChanged {
     /// The item.

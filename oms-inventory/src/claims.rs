@@ -105,7 +105,7 @@ impl Inventory {
         let line_skus = std::mem::take(&mut draft.raw.line_skus);
         for i in 0..draft.raw.lines.len() {
             let Some(&(s, requested, _)) = draft.raw.lines.get(i) else { continue };
-            let mut budget = self.agg.availability(s, c, &self.net).atp.max(0) as u64;
+            let mut budget = self.agg.atp(s, c).max(0) as u64;
             let mut got = 0u64;
             let mut network = 0u64;
             let lines_of_sku = || request.lines.iter().zip(&line_skus).filter(|&(_, &ls)| ls == s).map(|(l, _)| l);

@@ -51,7 +51,8 @@ impl Executed<'_> {
     pub fn outcome(&self) -> Outcome {
         self.raw().map_or(Outcome::Done, |raw| self.inventory.outcome(raw))
     }
-    /// Changes in what channels show, ordered by sku then channel.
+    /// Changes in what channels show, ordered by sku (in the order the ledger introduced them)
+    /// then channel.
     pub fn feed(&self) -> &[AvailabilityChanged] {
         self.inventory.scratch.as_ref().map_or(&[], |s| s.feed.as_slice())
     }
@@ -89,7 +90,7 @@ impl Draft<'_> {
     /// Records that the decision read `slot`.
     pub fn expect(&mut self, slot: u32) {
         let version = match self.inv.slot(slot) {
-            Some(s) => ExpectedVersion::Exactly(Version::new(s.version)),
+            Some(s) => ExpectedVersion::Exactly(Version::new(u64::from(s.version))),
             None => ExpectedVersion::NoStream,
         };
         if !self.raw.expected.iter().any(|&(s, _)| s == slot) {
