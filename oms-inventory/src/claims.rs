@@ -174,8 +174,10 @@ impl Inventory {
             let Some(&(s, _, _)) = draft.raw.lines.get(i) else { continue };
             for &(node, slot) in self.by_sku.get(s as usize).map_or(&[][..], Vec::as_slice) {
                 let class = self.net.class_of(node as usize);
-                if plan.is_some_and(|p| p.reads.get(class).copied().unwrap_or(false)) {
-                    draft.expect(slot);
+                if plan.is_some_and(|p| p.reads.get(class).copied().unwrap_or(false))
+                    && !picks.iter().any(|p| p.0 == slot)
+                {
+                    draft.expect_unread(slot);
                 }
             }
         }

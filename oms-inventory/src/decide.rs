@@ -89,13 +89,18 @@ impl Draft<'_> {
 
     /// Records that the decision read `slot`.
     pub fn expect(&mut self, slot: u32) {
+        if !self.raw.expected.iter().any(|&(s, _)| s == slot) {
+            self.expect_unread(slot);
+        }
+    }
+
+    /// Records that the decision read `slot`, which it has not recorded yet.
+    pub fn expect_unread(&mut self, slot: u32) {
         let version = match self.inv.slot(slot) {
             Some(s) => ExpectedVersion::Exactly(Version::new(u64::from(s.version))),
             None => ExpectedVersion::NoStream,
         };
-        if !self.raw.expected.iter().any(|&(s, _)| s == slot) {
-            self.raw.expected.push((slot, version));
-        }
+        self.raw.expected.push((slot, version));
     }
 
     /// The error for a movement that does not fit.

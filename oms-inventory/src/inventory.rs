@@ -2,8 +2,6 @@
 //! figures, and the idempotency window. Commands are decided into batches of movements
 //! ([`Inventory::decide`], `decide.rs`), batches are folded in ([`Inventory::apply`], `apply.rs`).
 
-use std::collections::HashSet;
-
 use oms_core::{ChannelId, IdempotencyKey, NodeId, Sku, Version};
 
 use crate::aggregate::Aggregates;
@@ -25,14 +23,16 @@ pub(crate) struct Slot {
     pub node: u32,
 }
 
-/// The most recent idempotency keys, in two generations: keys go into `current`; when it holds
-/// half the capacity, `previous` is dropped whole and `current` takes its place. The window
-/// remembers between half and all of `capacity` keys, and forgetting costs no per-key lookups.
+/// The most recent idempotency keys. Each key is stamped with the generation it arrived in; a
+/// generation closes every `capacity / 2` keys, and keys two generations old are swept out in
+/// one pass. The window remembers between half and all of `capacity` keys; a lookup or an
+/// insert hashes the key once, and forgetting hashes nothing.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct KeyWindow {
     capacity: usize,
-    current: HashSet<IdempotencyKey, foldhash::fast::RandomState>,
-    previous: HashSet<IdempotencyKey, foldhash::fast::RandomState>,
+    generation: u32,
+    in_generation: usize,
+    keys: std::collections::HashMap<IdempotencyKey, u32, foldhash::fast::RandomState>,
 }
 
 impl KeyWindow {
@@ -41,19 +41,21 @@ impl KeyWindow {
     }
 
     pub fn contains(&self, key: &IdempotencyKey) -> bool {
-        self.current.contains(key) || self.previous.contains(key)
+        self.keys.get(key).is_some_and(|&g| g.wrapping_add(1) >= self.generation)
     }
 
     pub fn insert(&mut self, key: &IdempotencyKey) {
         if self.capacity == 0 {
             return;
         }
-        if self.current.len() >= self.capacity.div_ceil(2) {
-            // The oldest generation's table is cleared and reused: no rehashing, no new pages.
-            std::mem::swap(&mut self.previous, &mut self.current);
-            self.current.clear();
+        if self.in_generation >= self.capacity.div_ceil(2) {
+            self.generation = self.generation.wrapping_add(1);
+            self.in_generation = 0;
+            let oldest = self.generation.wrapping_sub(1);
+            self.keys.retain(|_, g| *g >= oldest);
         }
-        self.current.insert(key.clone());
+        self.keys.insert(key.clone(), self.generation);
+        self.in_generation += 1;
     }
 }
 
@@ -357,5 +359,18 @@ mod tests {
         // The per-position budget (≤ 128 bytes with indexes and figures) starts here.
         assert_eq!(std::mem::size_of::<super::Slot>(), 40);
         assert_eq!(std::mem::size_of::<crate::Position>(), 28);
+    }
+
+    #[test]
+    fn the_key_window_remembers_between_half_and_all_of_its_capacity() {
+        let key = |i: usize| oms_core::IdempotencyKey::new(format!("k{i}")).unwrap();
+        let mut window = super::KeyWindow::new(4);
+        for i in 0..9 {
+            window.insert(&key(i));
+        }
+        // Generations of 2 keys: {6, 7} closed, {8} open; {4, 5} were swept when 8 arrived.
+        let remembered: Vec<usize> = (0..9).filter(|&i| window.contains(&key(i))).collect();
+        assert_eq!(remembered, [6, 7, 8]);
+        assert!(!super::KeyWindow::new(0).contains(&key(0)));
     }
 }
