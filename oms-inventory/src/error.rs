@@ -39,12 +39,6 @@ pub enum ConfigError {
         /// The limit.
         max: usize,
     },
-    /// A new configuration drops or reorders nodes or channels the ledger refers to.
-    #[error("a reconfiguration may add nodes and channels but not remove or reorder them ({what})")]
-    Incompatible {
-        /// What differs.
-        what: String,
-    },
 }
 
 /// Why the engine refused a command, a batch or a query. Nothing was changed.

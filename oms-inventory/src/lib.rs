@@ -61,8 +61,8 @@
 //! # The model
 //! - A [`Position`] is one sku at one node: on hand, reserved, allocated, safety stock, damaged,
 //!   quarantined, a backorder flag, and inbound supply ([`InboundSupply`]). Its available to
-//!   promise is derived (see [`Position`]'s module docs): `sellable − reserved − allocated −
-//!   safety stock`, floored at zero unless the position allows backorders.
+//!   promise is derived (see [`Position`]): `sellable − reserved − allocated − safety stock`,
+//!   floored at zero unless the position allows backorders.
 //! - Every change is a [`Movement`] with a [`Reason`], grouped in a [`Batch`] under one
 //!   idempotency key. Positions, inbound supply, reservations and channel figures are a fold of
 //!   the batches: [`Inventory::replay`] rebuilds them exactly.

@@ -1,24 +1,24 @@
 //! A position: one sku at one node, and the fold of movements into it.
-//!
-//! # Available to promise
-//! ```text
-//! sellable  = on_hand − damaged − quarantined
-//! committed = reserved + allocated
-//! balance   = sellable − committed − safety_stock
-//! atp       = balance            when the position allows backorders
-//!           = max(balance, 0)    otherwise
-//! ```
-//! Commitments (reserve, allocate) are refused when they would take `balance` below zero,
-//! unless backorders are allowed, so without backorders `atp` never goes negative through
-//! a commitment. Physical losses (a count, an adjustment, a write-off, units set aside) can
-//! leave committed units without stock behind them: [`Position::shortfall`] reports those, so
-//! a host can re-source them, and `atp` stays at zero meanwhile.
 
 use serde::{Deserialize, Serialize};
 
 use crate::{Condition, Reason, SupplyId};
 
 /// Counters of one sku at one node. Change them only by folding movements ([`Position::apply`]).
+///
+/// # Available to promise
+/// ```text
+/// sellable  = on_hand − damaged − quarantined
+/// committed = reserved + allocated
+/// balance   = sellable − committed − safety_stock
+/// atp       = balance            when the position allows backorders
+///           = max(balance, 0)    otherwise
+/// ```
+/// Commitments (reserve, allocate) are refused when they would take `balance` below zero,
+/// unless backorders are allowed, so without backorders `atp` never goes negative through a
+/// commitment. Physical losses (a count, an adjustment, a write-off, units set aside) can leave
+/// committed units without stock behind them: [`Position::shortfall`] reports those, so a host
+/// can re-source them, and `atp` stays at zero meanwhile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct Position {
     on_hand: u32,

@@ -94,7 +94,7 @@ impl Written {
 }
 
 /// Where positions and the movement ledger are kept. Implement it over your database; run
-/// [`inventory_store_conformance!`](crate::inventory_store_conformance) (feature `testkit`)
+/// `inventory_store_conformance!` (feature `testkit`)
 /// against it.
 ///
 /// # Contract

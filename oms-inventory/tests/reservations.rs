@@ -364,3 +364,18 @@ fn backorders_let_a_node_promise_beyond_its_stock() {
         Err(Error::NotEnoughStock { .. })
     ));
 }
+
+#[test]
+fn forgetting_settled_reservations_bounds_memory_and_changes_only_the_refusal() {
+    let mut inv = stocked(network(), &[("TEE", "WH-EAST", 5)]);
+    inv.execute(&key("k1"), &reserve("R-1", "web", &[("TEE", 1)]), t0()).unwrap();
+    inv.execute(&key("k2"), &Command::Release { reservation: reservation("R-1") }, t0()).unwrap();
+    inv.execute(&key("k3"), &reserve("R-2", "web", &[("TEE", 1)]), t0()).unwrap();
+    assert_eq!(inv.forget_settled(), 1, "only the settled one");
+    assert!(inv.reservation(&reservation("R-1")).is_none());
+    assert!(matches!(inv.reservation(&reservation("R-2")), Some(ReservationState::Open(_))));
+    assert!(matches!(
+        inv.execute(&key("k4"), &Command::Release { reservation: reservation("R-1") }, t0()),
+        Err(Error::UnknownReservation { .. })
+    ));
+}
