@@ -1,0 +1,578 @@
+//! Folding batches into the engine: resolve ids to indices, check the whole batch against a
+//! copy-on-write overlay (nothing changes when any movement does not fit), then commit.
+
+use chrono::{DateTime, Utc};
+use oms_core::{ExpectedVersion, IdempotencyKey, NodeId, Sku, Version};
+use serde::{Deserialize, Serialize};
+
+use crate::inventory::Slot;
+use crate::network::Map;
+use crate::reservation::Entry;
+use crate::{
+    AvailabilityChanged, Batch, Error, Expected, InboundSupply, Inventory, InventoryConfig, Movement, Position,
+    PositionKey, Reason, RecordedBatch, ReleaseCause, ReservationId, Result, Settlement,
+};
+
+/// Which reservation a raw movement belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Claim {
+    None,
+    /// An open record's slot.
+    Open(u32),
+    /// The i-th reservation the batch opens.
+    New(u32),
+}
+
+/// A movement with ids resolved to indices. `slot` may be virtual: `slots.len() + i` for the
+/// i-th position the batch creates.
+#[derive(Debug, Clone)]
+pub(crate) struct RawMovement {
+    pub slot: u32,
+    pub claim: Claim,
+    pub reason: Reason,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum OutcomeKind {
+    #[default]
+    Done,
+    Reserved,
+    Expired,
+    Duplicate,
+}
+
+/// A batch in index form, reused between calls so the hot path does not allocate.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RawBatch {
+    pub key: Option<IdempotencyKey>,
+    pub at: Option<DateTime<Utc>>,
+    pub movements: Vec<RawMovement>,
+    pub expected: Vec<(u32, ExpectedVersion)>,
+    /// Skus the batch introduces; sku index `skus.len() + j`.
+    pub new_skus: Vec<Sku>,
+    /// (sku index, node) of positions the batch creates.
+    pub new_positions: Vec<(u32, u32)>,
+    /// Reservations the batch opens, with their channel.
+    pub new_reservations: Vec<(ReservationId, usize)>,
+    /// Indexes of `new_skus` and `new_positions`, for batches that create many.
+    new_sku_ix: Map<Sku, u32>,
+    new_position_ix: Map<(u32, u32), u32>,
+    pub outcome: OutcomeKind,
+    /// For a reservation: (sku index, requested, reserved).
+    pub lines: Vec<(u32, u64, u64)>,
+    /// For a reservation: the sku index of each request line.
+    pub line_skus: Vec<u32>,
+    pub expired: Vec<ReservationId>,
+}
+
+impl RawBatch {
+    pub fn reset(&mut self, key: &IdempotencyKey, at: DateTime<Utc>) {
+        self.key = Some(key.clone());
+        self.at = Some(at);
+        self.movements.clear();
+        self.expected.clear();
+        self.new_skus.clear();
+        self.new_positions.clear();
+        self.new_sku_ix.clear();
+        self.new_position_ix.clear();
+        self.new_reservations.clear();
+        self.outcome = OutcomeKind::Done;
+        self.lines.clear();
+        self.line_skus.clear();
+        self.expired.clear();
+    }
+}
+
+/// A small map that scans while small and indexes once it grows.
+#[derive(Debug, Clone)]
+pub(crate) struct Overlay<K, V> {
+    items: Vec<(K, V)>,
+    index: Map<K, usize>,
+}
+
+impl<K, V> Default for Overlay<K, V> {
+    fn default() -> Self {
+        Overlay { items: Vec::new(), index: Map::default() }
+    }
+}
+
+const SCAN_LIMIT: usize = 24;
+
+impl<K: Copy + Eq + std::hash::Hash, V> Overlay<K, V> {
+    pub fn clear(&mut self) {
+        self.items.clear();
+        self.index.clear();
+    }
+
+    fn find(&self, key: K) -> Option<usize> {
+        if self.items.len() <= SCAN_LIMIT {
+            self.items.iter().position(|(k, _)| *k == key)
+        } else {
+            self.index.get(&key).copied()
+        }
+    }
+
+    pub fn get(&self, key: K) -> Option<&V> {
+        self.find(key).and_then(|i| self.items.get(i)).map(|(_, v)| v)
+    }
+
+    pub fn entry(&mut self, key: K, init: impl FnOnce() -> V) -> &mut V {
+        let i = match self.find(key) {
+            Some(i) => i,
+            None => {
+                self.items.push((key, init()));
+                let i = self.items.len() - 1;
+                if self.items.len() == SCAN_LIMIT + 1 {
+                    self.index = self.items.iter().enumerate().map(|(i, (k, _))| (*k, i)).collect();
+                } else if self.items.len() > SCAN_LIMIT + 1 {
+                    self.index.insert(key, i);
+                }
+                i
+            }
+        };
+        let last = self.items.len() - 1;
+        // `i` indexes `items`: found or just pushed.
+        &mut self.items[i.min(last)].1
+    }
+}
+
+/// Working memory of the engine, kept between calls.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scratch {
+    pub raw: RawBatch,
+    pub positions: Overlay<u32, Position>,
+    pub holds: Overlay<(Claim, u32), (i64, i64)>,
+    pub inbound: Overlay<u32, Vec<InboundSupply>>,
+    pub picks: Vec<(u32, u32)>,
+    touched: Vec<u32>,
+    /// Skus whose free stock changed, with the channels whose figures read the change.
+    dirty: Vec<(u32, u64)>,
+    records: Vec<(u32, Settlement)>,
+    opened: Vec<u32>,
+    pub feed: Vec<AvailabilityChanged>,
+}
+
+/// What applying a batch did.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Applied {
+    /// The batch's key was seen before: nothing changed.
+    pub duplicate: bool,
+    /// Changes in what channels show, ordered by sku (in the order the ledger introduced
+    /// them) then channel (in configuration order).
+    pub feed: Vec<AvailabilityChanged>,
+}
+
+fn touches_supply(reason: &Reason) -> bool {
+    matches!(
+        reason,
+        Reason::ExpectSupply { .. }
+            | Reason::CancelSupply { .. }
+            | Reason::Receive { supply: Some(_), .. }
+            | Reason::TransferIn { .. }
+    )
+}
+
+fn settlement(reason: &Reason) -> Settlement {
+    match reason {
+        Reason::Release { cause: ReleaseCause::Expired, .. } => Settlement::Expired,
+        Reason::Ship { .. } => Settlement::Fulfilled,
+        _ => Settlement::Released,
+    }
+}
+
+impl Inventory {
+    /// Rebuilds an inventory from its configuration and ledger.
+    ///
+    /// # Errors
+    /// [`Error::Config`] for a refused configuration; the first batch that does not apply.
+    pub fn replay<'a>(config: InventoryConfig, batches: impl IntoIterator<Item = &'a Batch>) -> Result<Inventory> {
+        let mut inventory = Inventory::new(config)?;
+        for batch in batches {
+            inventory.apply(batch)?;
+        }
+        Ok(inventory)
+    }
+
+    /// Folds a batch in: all its movements or none.
+    ///
+    /// A batch whose key the engine remembers changes nothing (`duplicate` is set).
+    ///
+    /// # Errors
+    /// [`Error::Conflict`] when a position is not at the version the batch expects;
+    /// [`Error::Position`] when a movement does not fit its position; [`Error::UnknownNode`],
+    /// [`Error::UnknownChannel`]; [`Error::InvalidBatch`] when reservation movements do not
+    /// match what the reservations hold. On any error nothing changes.
+    pub fn apply(&mut self, batch: &Batch) -> Result<Applied> {
+        if self.keys.contains(batch.key()) {
+            return Ok(Applied { duplicate: true, feed: Vec::new() });
+        }
+        let mut scratch = self.scratch.take().unwrap_or_default();
+        let result = self.resolve(batch, &mut scratch.raw).and_then(|()| self.check(&mut scratch));
+        if result.is_ok() {
+            self.commit(&mut scratch);
+        }
+        let feed = std::mem::take(&mut scratch.feed);
+        self.scratch = Some(scratch);
+        result.map(|()| Applied { duplicate: false, feed })
+    }
+
+    /// Applies a batch read from the store's ledger and remembers its sequence number, so
+    /// [`Inventory::ledger_seq`] says where to resume. Batches at or below that number are skipped.
+    ///
+    /// # Errors
+    /// As [`Inventory::apply`].
+    pub fn apply_recorded(&mut self, recorded: &RecordedBatch) -> Result<Applied> {
+        if recorded.seq <= self.seq {
+            return Ok(Applied { duplicate: true, feed: Vec::new() });
+        }
+        let applied = self.apply(&recorded.batch)?;
+        self.seq = recorded.seq;
+        Ok(applied)
+    }
+
+    /// Resolves a public batch into `raw`.
+    fn resolve(&self, batch: &Batch, raw: &mut RawBatch) -> Result<()> {
+        raw.reset(batch.key(), batch.at());
+        let key = batch.key();
+        for m in batch.movements() {
+            let slot = self.resolve_position(&m.sku, &m.node, key, raw)?;
+            let claim = match &m.reservation {
+                None => Claim::None,
+                Some(id) => match raw.new_reservations.iter().position(|(r, _)| r == id) {
+                    Some(i) => Claim::New(i as u32),
+                    None => match (self.res.entry(id), &m.reason) {
+                        (Some(Entry::Open(r)), _) => Claim::Open(*r),
+                        (_, Reason::Reserve { channel, .. }) => {
+                            let c = self.net.channel_ix.get(channel).copied().ok_or_else(|| Error::UnknownChannel {
+                                channel: channel.clone(),
+                                key: Some(key.clone()),
+                            })?;
+                            raw.new_reservations.push((id.clone(), c));
+                            Claim::New((raw.new_reservations.len() - 1) as u32)
+                        }
+                        _ => {
+                            return Err(Error::InvalidBatch {
+                                key: key.clone(),
+                                problem: format!("{} names reservation {id}, which is not open", m.reason.kind()),
+                            });
+                        }
+                    },
+                },
+            };
+            raw.movements.push(RawMovement { slot, claim, reason: m.reason.clone() });
+        }
+        for e in batch.expected() {
+            let existing =
+                self.sku_of(&e.position.sku).zip(self.node_of(&e.position.node)).and_then(|(s, n)| self.slot_of(s, n));
+            match existing {
+                Some(slot) => raw.expected.push((slot, e.version)),
+                None if e.version.matches(Version::ZERO) => {}
+                None => {
+                    return Err(Error::Conflict {
+                        sku: e.position.sku.clone(),
+                        node: e.position.node.clone(),
+                        expected: e.version,
+                        actual: Version::ZERO,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The slot of `sku` at `node`, or a virtual slot the batch will create.
+    pub(crate) fn resolve_position(
+        &self,
+        sku: &Sku,
+        node: &NodeId,
+        key: &IdempotencyKey,
+        raw: &mut RawBatch,
+    ) -> Result<u32> {
+        let n =
+            self.node_of(node).ok_or_else(|| Error::UnknownNode { node: node.clone(), key: Some(key.clone()) })? as u32;
+        let sku_ref = match self.sku_of(sku) {
+            Some(s) => {
+                if let Some(slot) = self.slot_of(s, n as usize) {
+                    return Ok(slot);
+                }
+                s
+            }
+            None => {
+                let next = raw.new_skus.len() as u32;
+                let j = *raw.new_sku_ix.entry(sku.clone()).or_insert(next);
+                if j == next {
+                    raw.new_skus.push(sku.clone());
+                }
+                self.skus.len() as u32 + j
+            }
+        };
+        let next = raw.new_positions.len() as u32;
+        let i = *raw.new_position_ix.entry((sku_ref, n)).or_insert(next);
+        if i == next {
+            raw.new_positions.push((sku_ref, n));
+        }
+        Ok(self.slots.len() as u32 + i)
+    }
+
+    /// Sku and node names of a (possibly virtual) slot.
+    pub(crate) fn names(&self, raw: &RawBatch, slot: u32) -> (Sku, NodeId) {
+        let (sku, node) = match self.slot(slot) {
+            Some(s) => (s.sku, s.node),
+            None => raw.new_positions.get(slot as usize - self.slots.len()).copied().unwrap_or((u32::MAX, u32::MAX)),
+        };
+        let sku = self
+            .sku_name(sku)
+            .or_else(|| raw.new_skus.get((sku as usize).wrapping_sub(self.skus.len())))
+            .cloned()
+            .unwrap_or_else(unnamed_sku);
+        let node = self.net.node_id(node as usize).cloned().unwrap_or_else(unnamed_node);
+        (sku, node)
+    }
+
+    pub(crate) fn reservation_name(&self, raw: &RawBatch, claim: Claim) -> Option<ReservationId> {
+        match claim {
+            Claim::None => None,
+            Claim::Open(r) => self.res.id_of(r).cloned(),
+            Claim::New(i) => raw.new_reservations.get(i as usize).map(|(id, _)| id.clone()),
+        }
+    }
+
+    /// Checks every movement of `raw` against an overlay; changes nothing.
+    pub(crate) fn check(&self, scratch: &mut Scratch) -> Result<()> {
+        let Scratch { raw, positions, holds, inbound, .. } = scratch;
+        let key = || raw.key.clone().unwrap_or_else(unnamed_key);
+        for &(slot, expected) in &raw.expected {
+            let actual = Version::new(self.slot(slot).map_or(0, |s| u64::from(s.version)));
+            if !expected.matches(actual) {
+                let (sku, node) = self.names(raw, slot);
+                return Err(Error::Conflict { sku, node, expected, actual });
+            }
+        }
+        positions.clear();
+        holds.clear();
+        inbound.clear();
+        for m in &raw.movements {
+            let base = self.slot(m.slot).map_or_else(Position::default, |s| s.pos);
+            let position = positions.entry(m.slot, || base);
+            if let Err(problem) = position.apply(&m.reason) {
+                let (sku, node) = self.names(raw, m.slot);
+                return Err(Error::Position { sku, node, problem, key: key() });
+            }
+            if touches_supply(&m.reason) {
+                let lines = inbound.entry(m.slot, || self.inbound.get(&m.slot).cloned().unwrap_or_default());
+                if let Err(problem) = InboundSupply::apply(lines, &m.reason) {
+                    let (sku, node) = self.names(raw, m.slot);
+                    return Err(Error::Position { sku, node, problem, key: key() });
+                }
+            }
+            let invalid = |problem: String| Error::InvalidBatch { key: key(), problem };
+            match (m.claim, m.reason.is_claim()) {
+                (Claim::None, false) => continue,
+                (Claim::None, true) => return Err(invalid(format!("{} names no reservation", m.reason.kind()))),
+                (_, false) => return Err(invalid(format!("{} cannot belong to a reservation", m.reason.kind()))),
+                (claim, true) => {
+                    let record = match claim {
+                        Claim::Open(r) => {
+                            Some(self.res.record(r).ok_or_else(|| invalid("reservation not open".into()))?)
+                        }
+                        _ => None,
+                    };
+                    if let (Some(record), Reason::Reserve { channel, .. }) = (record, &m.reason) {
+                        if self.net.channel(record.channel).map(|c| &c.id) != Some(channel) {
+                            return Err(invalid(format!("reservation {} sells through another channel", record.id)));
+                        }
+                    }
+                    let base = record.map_or((0, 0), |r| {
+                        let h = r.hold(m.slot);
+                        (i64::from(h.held), i64::from(h.allocated))
+                    });
+                    let hold = holds.entry((claim, m.slot), || base);
+                    match m.reason {
+                        Reason::Reserve { quantity, .. } => hold.0 += i64::from(quantity),
+                        Reason::Release { quantity, .. } => hold.0 -= i64::from(quantity),
+                        Reason::Allocate { quantity } => hold.1 += i64::from(quantity),
+                        Reason::Deallocate { quantity, .. } | Reason::Ship { quantity } => {
+                            hold.1 -= i64::from(quantity);
+                        }
+                        _ => {}
+                    }
+                    if hold.0 < 0 || hold.1 < 0 {
+                        let (sku, node) = self.names(raw, m.slot);
+                        let id = self.reservation_name(raw, claim).map_or_else(String::new, |r| r.to_string());
+                        return Err(invalid(format!(
+                            "{} takes more units of sku {sku} at node {node} than reservation {id} has there",
+                            m.reason.kind()
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Commits a checked batch: cannot fail.
+    pub(crate) fn commit(&mut self, scratch: &mut Scratch) {
+        let Scratch { raw, touched, dirty, records, opened, feed, .. } = scratch;
+        touched.clear();
+        dirty.clear();
+        records.clear();
+        opened.clear();
+        feed.clear();
+        for sku in &raw.new_skus {
+            self.sku_ix.insert(sku.clone(), self.skus.len() as u32);
+            self.skus.push(sku.clone());
+            self.by_sku.push(Vec::new());
+            self.agg.add_sku(&self.net);
+        }
+        for &(sku, node) in &raw.new_positions {
+            let slot = self.slots.len() as u32;
+            self.slots.push(Slot { pos: Position::default(), version: 0, sku, node });
+            if let Some(list) = self.by_sku.get_mut(sku as usize) {
+                let at = list.partition_point(|&(n, _)| n < node);
+                list.insert(at, (node, slot));
+            }
+        }
+        opened.resize(raw.new_reservations.len(), u32::MAX);
+        let Some(key) = raw.key.as_ref() else { return };
+        for m in &raw.movements {
+            let Some(s) = self.slots.get_mut(m.slot as usize) else { continue };
+            let (free, backorder) = (s.pos.free(), s.pos.backorder_allowed());
+            // Checked against the same state just before: the fold accepts it.
+            let _ = s.pos.apply(&m.reason);
+            let free_delta = i64::from(s.pos.free()) - i64::from(free);
+            let backorder_delta = i32::from(s.pos.backorder_allowed()) - i32::from(backorder);
+            let (sku, node) = (s.sku, s.node);
+            if free_delta != 0 || backorder_delta != 0 {
+                let class = self.net.class_of(node as usize);
+                self.agg.add(sku, class, free_delta, backorder_delta);
+                let channels = self.net.affects.get(class).copied().unwrap_or(u64::MAX);
+                match dirty.last_mut() {
+                    Some((last, mask)) if *last == sku => *mask |= channels,
+                    _ => dirty.push((sku, channels)),
+                }
+            }
+            if touched.last() != Some(&m.slot) {
+                touched.push(m.slot);
+            }
+            if touches_supply(&m.reason) {
+                let lines = self.inbound.entry(m.slot).or_default();
+                let _ = InboundSupply::apply(lines, &m.reason);
+                if lines.is_empty() {
+                    self.inbound.remove(&m.slot);
+                }
+            }
+            let record = match m.claim {
+                Claim::None => continue,
+                Claim::Open(r) => r,
+                Claim::New(i) => match opened.get(i as usize).copied() {
+                    Some(r) if r != u32::MAX => r,
+                    _ => {
+                        let Some((id, channel)) = raw.new_reservations.get(i as usize) else { continue };
+                        let Reason::Reserve { expires_at, channel: channel_id, .. } = &m.reason else { continue };
+                        let r = self.res.open(id.clone(), (*channel, channel_id), *expires_at, key.clone());
+                        if let Some(o) = opened.get_mut(i as usize) {
+                            *o = r;
+                        }
+                        r
+                    }
+                },
+            };
+            if let Some(rec) = self.res.record_mut(record) {
+                let hold = rec.hold_mut(m.slot);
+                match m.reason {
+                    Reason::Reserve { quantity, pinned, .. } => {
+                        hold.held = hold.held.saturating_add(quantity);
+                        hold.pinned |= pinned;
+                    }
+                    Reason::Release { quantity, .. } => {
+                        hold.held = hold.held.saturating_sub(quantity);
+                        hold.pinned &= hold.held > 0;
+                    }
+                    Reason::Allocate { quantity } => hold.allocated = hold.allocated.saturating_add(quantity),
+                    Reason::Deallocate { quantity, .. } | Reason::Ship { quantity } => {
+                        hold.allocated = hold.allocated.saturating_sub(quantity);
+                    }
+                    _ => {}
+                }
+                records.push((record, settlement(&m.reason)));
+            }
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        for &slot in touched.iter() {
+            if let Some(s) = self.slots.get_mut(slot as usize) {
+                s.version = s.version.saturating_add(1);
+            }
+        }
+        // The last movement of each reservation says how an emptied one ended.
+        records.reverse();
+        records.sort_by_key(|&(record, _)| record); // stable: each group starts with its last movement (small)
+        let mut previous = None;
+        for &(record, how) in records.iter() {
+            if previous == Some(record) {
+                continue;
+            }
+            previous = Some(record);
+            if self.res.record(record).is_some_and(|r| r.is_empty()) {
+                self.res.settle(record, how, key.clone());
+            }
+        }
+        self.keys.insert(key);
+        if dirty.len() > 1 {
+            // Sku index order: the order the ledger introduced the skus, the same in every
+            // engine that folded the same ledger.
+            dirty.sort_unstable_by_key(|d| d.0);
+            dirty.dedup_by(|later, first| {
+                let same = later.0 == first.0;
+                if same {
+                    first.1 |= later.1;
+                }
+                same
+            });
+        }
+        for &(sku, channels) in dirty.iter() {
+            let Some(name) = self.skus.get(sku as usize) else { continue };
+            let net = &self.net;
+            self.agg.refresh(sku, channels, net, |c, before, after| {
+                if let Some(channel) = net.channel(c) {
+                    feed.push(AvailabilityChanged { sku: name.clone(), channel: channel.id.clone(), before, after });
+                }
+            });
+        }
+    }
+
+    /// The public form of `raw`.
+    pub(crate) fn to_batch(&self, raw: &RawBatch) -> Batch {
+        let movements = raw
+            .movements
+            .iter()
+            .map(|m| {
+                let (sku, node) = self.names(raw, m.slot);
+                Movement { sku, node, reservation: self.reservation_name(raw, m.claim), reason: m.reason.clone() }
+            })
+            .collect();
+        let mut expected: Vec<Expected> = raw
+            .expected
+            .iter()
+            .map(|&(slot, version)| {
+                let (sku, node) = self.names(raw, slot);
+                Expected { position: PositionKey { sku, node }, version }
+            })
+            .collect();
+        expected.sort_by(|a, b| a.position.cmp(&b.position));
+        let key = raw.key.clone().unwrap_or_else(unnamed_key);
+        Batch::from_parts(key, raw.at.unwrap_or_default(), movements, expected)
+    }
+}
+
+// Names for indices that cannot occur (every index the engine hands out resolves); they keep
+// error construction total without panicking.
+fn unnamed_sku() -> Sku {
+    Sku::new("?").unwrap_or_else(|_| unnamed_sku())
+}
+fn unnamed_node() -> NodeId {
+    NodeId::new("?").unwrap_or_else(|_| unnamed_node())
+}
+fn unnamed_key() -> IdempotencyKey {
+    IdempotencyKey::new("?").unwrap_or_else(|_| unnamed_key())
+}

@@ -1,0 +1,590 @@
+//! Deciding reservation commands: reserve (with placement), release, convert to allocations,
+//! reallocate, ship and expire.
+
+use chrono::{DateTime, Utc};
+use oms_core::{IdempotencyKey, NodeId, Sku};
+
+use crate::apply::{Claim, OutcomeKind};
+use crate::decide::Draft;
+use crate::network::MAX_CHANNELS;
+use crate::reservation::{Entry, Record};
+use crate::{Allocation, Error, Inventory, Policy, Reason, ReleaseCause, ReservationId, Reserve, Result};
+
+/// Adds `units` at `slot` to the picks, merging with an earlier pick of the same slot.
+fn pick(picks: &mut Vec<(u32, u32)>, slot: u32, units: u32) {
+    match picks.iter_mut().find(|(s, _)| *s == slot) {
+        Some((_, u)) => *u += units,
+        None => picks.push((slot, units)),
+    }
+}
+
+fn picked(picks: &[(u32, u32)], slot: u32) -> u32 {
+    picks.iter().filter(|(s, _)| *s == slot).map(|(_, u)| *u).sum()
+}
+
+/// Placement order key: protected channels sharing the node, minus the others' availability,
+/// channels sharing the node. Lower is used first.
+type Rank = (u32, i64, u32);
+
+fn units(n: u64) -> u32 {
+    n.min(u64::from(u32::MAX)) as u32
+}
+
+impl Inventory {
+    /// The open record of a reservation, or the error for a settled or unknown one.
+    fn open_record(&self, id: &ReservationId, key: &IdempotencyKey) -> Result<(u32, &Record)> {
+        match self.res.entry(id) {
+            Some(Entry::Open(slot)) => self
+                .res
+                .record(*slot)
+                .map(|r| (*slot, r))
+                .ok_or_else(|| Error::UnknownReservation { reservation: id.clone(), key: key.clone() }),
+            Some(Entry::Settled(t)) => {
+                Err(Error::ReservationSettled { reservation: id.clone(), settled: t.how, key: key.clone() })
+            }
+            None => Err(Error::UnknownReservation { reservation: id.clone(), key: key.clone() }),
+        }
+    }
+
+    fn free_at(&self, slot: u32, picks: &[(u32, u32)]) -> u32 {
+        self.slot(slot).map_or(0, |s| s.pos.free()).saturating_sub(picked(picks, slot))
+    }
+
+    pub(crate) fn reserve(&self, draft: &mut Draft<'_>, picks: &mut Vec<(u32, u32)>, request: &Reserve) -> Result<()> {
+        let key = draft.key();
+        let id = &request.reservation;
+        let c = self
+            .net
+            .channel_ix
+            .get(&request.channel)
+            .copied()
+            .ok_or_else(|| Error::UnknownChannel { channel: request.channel.clone(), key: Some(key.clone()) })?;
+        match self.res.entry(id) {
+            Some(Entry::Open(slot)) => {
+                if self.res.record(*slot).is_some_and(|r| r.key == key) {
+                    draft.raw.outcome = OutcomeKind::Duplicate;
+                    return Ok(());
+                }
+                return Err(Error::ReservationExists { reservation: id.clone(), key });
+            }
+            Some(Entry::Settled(t)) if t.reserve_key == key || t.settle_key == key => {
+                draft.raw.outcome = OutcomeKind::Duplicate;
+                return Ok(());
+            }
+            _ => {}
+        }
+        if request.lines.is_empty() {
+            return Err(Error::NoLines { reservation: id.clone(), key });
+        }
+        // Validate every line and sum them per sku before looking at stock.
+        for line in &request.lines {
+            let s = self.sku(&line.sku, &key)?;
+            if line.quantity == 0 {
+                return Err(Error::ZeroQuantity { sku: line.sku.clone(), node: line.node.clone(), key });
+            }
+            if let Some(node) = &line.node {
+                let n = self.node(node, &key)?;
+                if !self.net.in_pool(c, n) {
+                    return Err(Error::NodeNotEligible {
+                        channel: request.channel.clone(),
+                        node: node.clone(),
+                        sku: line.sku.clone(),
+                        key,
+                    });
+                }
+            }
+            draft.raw.line_skus.push(s);
+            match draft.raw.lines.iter_mut().find(|l| l.0 == s) {
+                Some(l) => l.1 += u64::from(line.quantity),
+                None => draft.raw.lines.push((s, u64::from(line.quantity), 0)),
+            }
+        }
+        let mut pinned: Vec<u32> = Vec::new();
+        // Taken out of the batch while the lines are worked on, and put back (keeping its
+        // capacity) when they are.
+        let line_skus = std::mem::take(&mut draft.raw.line_skus);
+        for i in 0..draft.raw.lines.len() {
+            let Some(&(s, requested, _)) = draft.raw.lines.get(i) else { continue };
+            let mut budget = self.agg.atp(s, c).max(0) as u64;
+            let mut got = 0u64;
+            let mut network = 0u64;
+            let lines_of_sku = || request.lines.iter().zip(&line_skus).filter(|&(_, &ls)| ls == s).map(|(l, _)| l);
+            for line in lines_of_sku() {
+                let Some(node) = &line.node else {
+                    network += u64::from(line.quantity);
+                    continue;
+                };
+                let want = u64::from(line.quantity);
+                let Some(slot) = self.node_of(node).and_then(|n| self.slot_of(s, n)) else { continue };
+                let mut take = want.min(u64::from(self.free_at(slot, picks))).min(budget);
+                budget -= take;
+                if take < want && self.slot(slot).is_some_and(|p| p.pos.backorder_allowed()) {
+                    take = want;
+                }
+                if take > 0 {
+                    pick(picks, slot, units(take));
+                    pinned.push(slot);
+                }
+                got += take;
+            }
+            if network > 0 {
+                let placed = self.place(s, c, network.min(budget), picks);
+                got += placed;
+                if placed < network {
+                    if let Some(slot) = self.backorder_node(s, c) {
+                        pick(picks, slot, units(network - placed));
+                        got += network - placed;
+                    }
+                }
+            }
+            if let Some(line) = draft.raw.lines.get_mut(i) {
+                line.2 = got;
+            }
+            let line_sku = lines_of_sku().next().map(|l| &l.sku);
+            if let (Policy::AllOrNothing, true, Some(sku)) = (request.policy, got < requested, line_sku) {
+                return Err(Error::NotEnoughStock {
+                    sku: sku.clone(),
+                    node: None,
+                    channel: Some(request.channel.clone()),
+                    requested,
+                    available: got,
+                    key,
+                });
+            }
+        }
+        draft.raw.line_skus = line_skus;
+        draft.raw.outcome = OutcomeKind::Reserved;
+        if picks.is_empty() {
+            return Ok(());
+        }
+        draft.raw.new_reservations.push((id.clone(), c));
+        for &(slot, quantity) in picks.iter() {
+            let reason = Reason::Reserve {
+                quantity,
+                channel: request.channel.clone(),
+                expires_at: request.expires_at,
+                pinned: pinned.contains(&slot),
+            };
+            draft.push(slot, Claim::New(0), reason).map_err(|problem| draft.refused(slot, problem))?;
+        }
+        // The decision read every position behind the channel's figure: expect them all, so a
+        // concurrent change anywhere in the pool (or a protected pool) is a conflict.
+        let plan = self.net.plans.get(c);
+        for i in 0..draft.raw.lines.len() {
+            let Some(&(s, _, _)) = draft.raw.lines.get(i) else { continue };
+            for &(node, slot) in self.by_sku.get(s as usize).map_or(&[][..], Vec::as_slice) {
+                let class = self.net.class_of(node as usize);
+                if plan.is_some_and(|p| p.reads.get(class).copied().unwrap_or(false))
+                    && !picks.iter().any(|p| p.0 == slot)
+                {
+                    draft.expect_unread(slot);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Places up to `need` units of network stock for channel `c`: one node that covers it all
+    /// when there is one (fewest splits), else node by node in placement order. Never takes
+    /// stock that protected channels keep in shared nodes. Returns the units placed.
+    fn place(&self, sku: u32, c: usize, need: u64, picks: &mut Vec<(u32, u32)>) -> u64 {
+        let Some(plan) = self.net.plans.get(c) else { return 0 };
+        let supply = self.agg.supply(sku);
+        let mut slack = [0i64; MAX_CHANNELS];
+        let slack = &mut slack[..plan.guards.len().min(MAX_CHANNELS)];
+        for (g, guard) in plan.guards.iter().enumerate() {
+            let shared: i64 = guard.shared.iter().map(|&k| supply.get(k).copied().unwrap_or(0)).sum();
+            if let Some(s) = slack.get_mut(g) {
+                *s = shared - self.net.guarded(guard, supply);
+            }
+        }
+        let candidates = self.by_sku.get(sku as usize).map_or(&[][..], Vec::as_slice);
+        let cap = |node: u32, slot: u32, picks: &[(u32, u32)], slack: &[i64]| -> (Rank, u64) {
+            let class = self.net.class_of(node as usize);
+            let Some((protected, sharing)) = plan.rank.get(class).copied().flatten() else {
+                return ((u32::MAX, 0, u32::MAX), 0);
+            };
+            // Among equally shared nodes, take from where the other channels have most left.
+            let mut others = plan.others.get(class).copied().unwrap_or(0);
+            let mut others_left = i64::MAX;
+            while others != 0 {
+                others_left = others_left.min(self.agg.atp(sku, others.trailing_zeros() as usize));
+                others &= others - 1;
+            }
+            let rank: Rank = (protected, others_left.saturating_neg(), sharing);
+            let mut bits = plan.guard_bits.get(class).copied().unwrap_or(0);
+            let mut cap = i64::from(self.free_at(slot, picks));
+            while bits != 0 {
+                cap = cap.min(slack.get(bits.trailing_zeros() as usize).copied().unwrap_or(0));
+                bits &= bits - 1;
+            }
+            (rank, cap.max(0) as u64)
+        };
+        let mut left = need;
+        // One node for everything when possible.
+        let whole = candidates
+            .iter()
+            .map(|&(node, slot)| (cap(node, slot, picks, slack), node, slot))
+            .filter(|&((_, units), _, _)| units >= left && left > 0)
+            .min_by_key(|&((rank, _), node, _)| (rank, node));
+        if let Some((_, _, slot)) = whole {
+            pick(picks, slot, units(left));
+            return need;
+        }
+        while left > 0 {
+            let best = candidates
+                .iter()
+                .map(|&(node, slot)| (cap(node, slot, picks, slack), node, slot))
+                .filter(|&((_, units), _, _)| units > 0)
+                .min_by_key(|&((rank, units), node, _)| (rank, std::cmp::Reverse(units), node));
+            let Some(((_, units_here), node, slot)) = best else { break };
+            let take = units_here.min(left);
+            pick(picks, slot, units(take));
+            left -= take;
+            let bits = plan.guard_bits.get(self.net.class_of(node as usize)).copied().unwrap_or(0);
+            for (g, s) in slack.iter_mut().enumerate() {
+                if bits >> g & 1 == 1 {
+                    *s -= take as i64;
+                }
+            }
+        }
+        need - left
+    }
+
+    /// The first node (in placement order) of the channel's pool that takes backorders of the sku.
+    fn backorder_node(&self, sku: u32, c: usize) -> Option<u32> {
+        let plan = self.net.plans.get(c)?;
+        self.by_sku
+            .get(sku as usize)?
+            .iter()
+            .filter(|&&(_, slot)| self.slot(slot).is_some_and(|s| s.pos.backorder_allowed()))
+            .filter_map(|&(node, slot)| Some((plan.rank.get(self.net.class_of(node as usize)).copied()??, node, slot)))
+            .min()
+            .map(|(_, _, slot)| slot)
+    }
+
+    pub(crate) fn release(&self, draft: &mut Draft<'_>, id: &ReservationId) -> Result<()> {
+        let key = draft.key();
+        if let Some(Entry::Settled(t)) = self.res.entry(id) {
+            if t.settle_key == key {
+                draft.raw.outcome = OutcomeKind::Duplicate;
+                return Ok(());
+            }
+        }
+        let (r, record) = self.open_record(id, &key)?;
+        for h in &record.holds {
+            if h.held > 0 {
+                let reason = Reason::Release { quantity: h.held, cause: ReleaseCause::Cancelled };
+                draft.push(h.slot, Claim::Open(r), reason).map_err(|p| draft.refused(h.slot, p))?;
+            }
+            if h.allocated > 0 {
+                let reason = Reason::Deallocate { quantity: h.allocated, cause: ReleaseCause::Cancelled };
+                draft.push(h.slot, Claim::Open(r), reason).map_err(|p| draft.refused(h.slot, p))?;
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn release_units(
+        &self,
+        draft: &mut Draft<'_>,
+        id: &ReservationId,
+        sku: &Sku,
+        quantity: u32,
+    ) -> Result<()> {
+        let key = draft.key();
+        let (r, record) = self.open_record(id, &key)?;
+        let s = self.sku(sku, &key)?;
+        if quantity == 0 {
+            return Err(Error::ZeroQuantity { sku: sku.clone(), node: None, key });
+        }
+        let of_sku = |h: &&crate::reservation::Hold| self.slot(h.slot).is_some_and(|p| p.sku == s);
+        let held: u64 = record.holds.iter().filter(of_sku).map(|h| u64::from(h.held) + u64::from(h.allocated)).sum();
+        if u64::from(quantity) > held {
+            return Err(Error::MoreThanReserved {
+                reservation: id.clone(),
+                sku: sku.clone(),
+                requested: u64::from(quantity),
+                held,
+                key,
+            });
+        }
+        let mut left = quantity;
+        for allocated in [false, true] {
+            for h in record.holds.iter().filter(of_sku) {
+                let there = if allocated { h.allocated } else { h.held };
+                let take = there.min(left);
+                if take == 0 {
+                    continue;
+                }
+                left -= take;
+                let reason = if allocated {
+                    Reason::Deallocate { quantity: take, cause: ReleaseCause::Cancelled }
+                } else {
+                    Reason::Release { quantity: take, cause: ReleaseCause::Cancelled }
+                };
+                draft.push(h.slot, Claim::Open(r), reason).map_err(|p| draft.refused(h.slot, p))?;
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn convert(
+        &self,
+        draft: &mut Draft<'_>,
+        targets: &mut Vec<(u32, u32)>,
+        id: &ReservationId,
+        allocations: &[Allocation],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let key = draft.key();
+        let (r, record) = self.open_record(id, &key)?;
+        if let Some(expired_at) = record.expires_at.filter(|at| *at <= now) {
+            return Err(Error::ReservationExpired { reservation: id.clone(), expired_at, key });
+        }
+        if allocations.is_empty() {
+            return Err(Error::NoLines { reservation: id.clone(), key });
+        }
+        for a in allocations {
+            let s = self.sku(&a.sku, &key)?;
+            let n = self.node(&a.node, &key)?;
+            if a.quantity == 0 {
+                return Err(Error::ZeroQuantity { sku: a.sku.clone(), node: Some(a.node.clone()), key });
+            }
+            if !self.net.in_pool(record.channel, n) {
+                return Err(Error::NodeNotEligible {
+                    channel: record.channel_id.clone(),
+                    node: a.node.clone(),
+                    sku: a.sku.clone(),
+                    key,
+                });
+            }
+            let slot = self.slot_of(s, n).ok_or_else(|| Error::UnknownPosition {
+                sku: a.sku.clone(),
+                node: a.node.clone(),
+                key: key.clone(),
+            })?;
+            pick(targets, slot, a.quantity);
+        }
+        // Per sku: no more than the reservation holds.
+        for a in allocations {
+            let s = self.sku(&a.sku, &key)?;
+            let of_sku = |slot: u32| self.slot(slot).is_some_and(|p| p.sku == s);
+            let requested: u64 = targets.iter().filter(|t| of_sku(t.0)).map(|t| u64::from(t.1)).sum();
+            let held: u64 = record.holds.iter().filter(|h| of_sku(h.slot)).map(|h| u64::from(h.held)).sum();
+            if requested > held {
+                return Err(Error::MoreThanReserved {
+                    reservation: id.clone(),
+                    sku: a.sku.clone(),
+                    requested,
+                    held,
+                    key,
+                });
+            }
+        }
+        let mut own: Vec<(u32, u32)> = record.holds.iter().filter(|h| h.held > 0).map(|h| (h.slot, h.held)).collect();
+        // Units held at a routed node become allocations there without touching its free stock.
+        for t in targets.iter_mut() {
+            let Some(o) = own.iter_mut().find(|o| o.0 == t.0) else { continue };
+            let here = t.1.min(o.1);
+            if here == 0 {
+                continue;
+            }
+            o.1 -= here;
+            t.1 -= here;
+            let release = Reason::Release { quantity: here, cause: ReleaseCause::Converted };
+            draft.push(t.0, Claim::Open(r), release).map_err(|p| draft.refused(t.0, p))?;
+            draft.push(t.0, Claim::Open(r), Reason::Allocate { quantity: here }).map_err(|p| draft.refused(t.0, p))?;
+        }
+        // The rest: let go of holds elsewhere, then take the routed node's own stock.
+        for t in targets.iter() {
+            if t.1 == 0 {
+                continue;
+            }
+            let Some(sku) = self.slot(t.0).map(|p| p.sku) else { continue };
+            let mut left = t.1;
+            for o in own.iter_mut().filter(|o| self.slot(o.0).is_some_and(|p| p.sku == sku)) {
+                let take = o.1.min(left);
+                if take == 0 {
+                    continue;
+                }
+                o.1 -= take;
+                left -= take;
+                let release = Reason::Release { quantity: take, cause: ReleaseCause::Converted };
+                draft.push(o.0, Claim::Open(r), release).map_err(|p| draft.refused(o.0, p))?;
+            }
+            if draft.pos(t.0).free() < t.1 {
+                self.relocate(draft, r, t.0, t.1 - draft.pos(t.0).free());
+            }
+            let free = draft.pos(t.0).free();
+            if draft.push(t.0, Claim::Open(r), Reason::Allocate { quantity: t.1 }).is_err() {
+                let (sku, node) = self.names(draft.raw, t.0);
+                return Err(Error::NotEnoughStock {
+                    sku,
+                    node: Some(node),
+                    channel: None,
+                    requested: u64::from(t.1),
+                    available: u64::from(free),
+                    key,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves other reservations' holds off `slot` (to other nodes of their own channels) until
+    /// `short` units are free there, or nothing more can move. Their holds are network stock:
+    /// which node they sit on is bookkeeping, and it must not block a routed allocation.
+    fn relocate(&self, draft: &mut Draft<'_>, owner: u32, slot: u32, mut short: u32) {
+        let Some(sku) = self.slot(slot).map(|p| p.sku) else { return };
+        let others: Vec<(u32, usize, u32)> = self
+            .res
+            .open_records()
+            .filter(|&(r, _)| r != owner)
+            .filter_map(|(r, rec)| {
+                let hold = rec.hold(slot);
+                (hold.held > 0 && !hold.pinned).then_some((r, rec.channel, hold.held))
+            })
+            .collect();
+        for (r, channel, held) in others {
+            let Some(record) = self.res.record(r) else { continue };
+            let channel_id = record.channel_id.clone();
+            let mut movable = held.min(short);
+            let destinations: Vec<u32> = self
+                .by_sku
+                .get(sku as usize)
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .filter(|&&(node, other)| other != slot && self.net.in_pool(channel, node as usize))
+                .map(|&(_, other)| other)
+                .collect();
+            for to in destinations {
+                let take = movable.min(draft.pos(to).free());
+                if take == 0 {
+                    continue;
+                }
+                let release = Reason::Release { quantity: take, cause: ReleaseCause::Relocated };
+                let reserve = Reason::Reserve {
+                    quantity: take,
+                    channel: channel_id.clone(),
+                    expires_at: record.expires_at,
+                    pinned: false,
+                };
+                if draft.push(slot, Claim::Open(r), release).is_err()
+                    || draft.push(to, Claim::Open(r), reserve).is_err()
+                {
+                    return;
+                }
+                movable -= take;
+                short -= take;
+                if movable == 0 {
+                    break;
+                }
+            }
+            if short == 0 {
+                return;
+            }
+        }
+    }
+
+    pub(crate) fn reallocate(
+        &self,
+        draft: &mut Draft<'_>,
+        id: &ReservationId,
+        sku: &Sku,
+        from: &NodeId,
+        to: &NodeId,
+        quantity: u32,
+    ) -> Result<()> {
+        let key = draft.key();
+        let (r, record) = self.open_record(id, &key)?;
+        let s = self.sku(sku, &key)?;
+        let (f, t) = (self.node(from, &key)?, self.node(to, &key)?);
+        if quantity == 0 {
+            return Err(Error::ZeroQuantity { sku: sku.clone(), node: Some(to.clone()), key });
+        }
+        if f == t {
+            return Err(Error::SameNode { reservation: Some(id.clone()), sku: sku.clone(), node: to.clone(), key });
+        }
+        let allocated = self.slot_of(s, f).map_or(0, |slot| record.hold(slot).allocated);
+        let Some(from_slot) = self.slot_of(s, f).filter(|_| allocated >= quantity) else {
+            return Err(Error::NotAllocated {
+                reservation: id.clone(),
+                sku: sku.clone(),
+                node: from.clone(),
+                requested: quantity,
+                allocated,
+                key,
+            });
+        };
+        if !self.net.in_pool(record.channel, t) {
+            return Err(Error::NodeNotEligible {
+                channel: record.channel_id.clone(),
+                node: to.clone(),
+                sku: sku.clone(),
+                key,
+            });
+        }
+        let to_slot = self.slot_of(s, t).ok_or_else(|| Error::UnknownPosition {
+            sku: sku.clone(),
+            node: to.clone(),
+            key: key.clone(),
+        })?;
+        let deallocate = Reason::Deallocate { quantity, cause: ReleaseCause::Reallocated };
+        draft.push(from_slot, Claim::Open(r), deallocate).map_err(|p| draft.refused(from_slot, p))?;
+        let free = draft.pos(to_slot).free();
+        draft.push(to_slot, Claim::Open(r), Reason::Allocate { quantity }).map_err(|_| Error::NotEnoughStock {
+            sku: sku.clone(),
+            node: Some(to.clone()),
+            channel: None,
+            requested: u64::from(quantity),
+            available: u64::from(free),
+            key: key.clone(),
+        })
+    }
+
+    pub(crate) fn ship(
+        &self,
+        draft: &mut Draft<'_>,
+        id: &ReservationId,
+        sku: &Sku,
+        node: &NodeId,
+        quantity: u32,
+    ) -> Result<()> {
+        let key = draft.key();
+        let (r, record) = self.open_record(id, &key)?;
+        let s = self.sku(sku, &key)?;
+        let n = self.node(node, &key)?;
+        if quantity == 0 {
+            return Err(Error::ZeroQuantity { sku: sku.clone(), node: Some(node.clone()), key });
+        }
+        let slot = self.slot_of(s, n);
+        let allocated = slot.map_or(0, |slot| record.hold(slot).allocated);
+        match slot.filter(|_| allocated >= quantity) {
+            Some(slot) => {
+                draft.push(slot, Claim::Open(r), Reason::Ship { quantity }).map_err(|p| draft.refused(slot, p))
+            }
+            None => Err(Error::NotAllocated {
+                reservation: id.clone(),
+                sku: sku.clone(),
+                node: node.clone(),
+                requested: quantity,
+                allocated,
+                key,
+            }),
+        }
+    }
+
+    pub(crate) fn expire(&self, draft: &mut Draft<'_>, now: DateTime<Utc>) -> Result<()> {
+        draft.raw.outcome = OutcomeKind::Expired;
+        for r in self.res.expired(now) {
+            let Some(record) = self.res.record(r) else { continue };
+            for h in record.holds.iter().filter(|h| h.held > 0) {
+                let reason = Reason::Release { quantity: h.held, cause: ReleaseCause::Expired };
+                draft.push(h.slot, Claim::Open(r), reason).map_err(|p| draft.refused(h.slot, p))?;
+            }
+            draft.raw.expired.push(record.id.clone());
+        }
+        Ok(())
+    }
+}
