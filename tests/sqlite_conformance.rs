@@ -20,6 +20,14 @@ mod sqlite_order_store_in_memory {
     oms_core::order_store_conformance!(oms::sqlite::SqliteOrderStore::open_in_memory().unwrap());
 }
 
+mod sqlite_inventory_store_in_memory {
+    oms_inventory::inventory_store_conformance!(oms::sqlite::SqliteInventoryStore::open_in_memory().unwrap());
+}
+
+mod sqlite_inventory_store_on_file {
+    oms_inventory::inventory_store_conformance!(oms::sqlite::SqliteInventoryStore::open(super::fresh_path()).unwrap());
+}
+
 mod sqlite_order_store_on_file {
     oms_core::order_store_conformance!(oms::sqlite::SqliteOrderStore::open(super::fresh_path()).unwrap());
 }
