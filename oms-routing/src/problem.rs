@@ -1,0 +1,483 @@
+//! One order under one strategy, ready for an engine: the candidate nodes that survived the
+//! filters, what each can supply, and the cost model both engines share.
+
+use std::cell::Cell;
+use std::sync::Arc;
+
+use oms_core::{GeoPoint, Sku};
+
+use crate::explain::Removal;
+use crate::network::{NodeFacts, SHIP, TRANSFER, km_lower_bound, unit_vector};
+use crate::rules::strategy::{FilterRule, Strategy};
+use crate::score::{Measure, Objective, Score};
+use crate::{Cost, Destination, Error, Filter, Network, NodeIndex, Request, Result, StockView, Usage};
+
+/// Reusable buffers for routing many orders without allocating per node. Create one per thread
+/// and pass it to [`Router::route_with`](crate::Router::route_with).
+#[derive(Debug, Default, Clone)]
+pub struct Scratch {
+    slot: Vec<u32>,
+    touched: Vec<u32>,
+}
+
+impl Scratch {
+    /// Empty buffers; they grow to the network's size on first use.
+    pub fn new() -> Scratch {
+        Scratch::default()
+    }
+}
+
+const UNSEEN: u32 = u32::MAX;
+const REMOVED: u32 = u32::MAX - 1;
+const EXCLUDED: u32 = u32::MAX - 2;
+
+/// How a candidate reaches the customer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Source {
+    /// Ships to the customer's address.
+    Ship,
+    /// Transfers to the pickup point over lanes, at this path cost.
+    Transfer(Cost),
+    /// Is the pickup point itself.
+    Local,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Cand {
+    pub node: NodeIndex,
+    pub source: Source,
+    /// Units of capacity left (u32::MAX: unlimited).
+    pub cap: u32,
+    /// Fixed score parts that do not depend on distance.
+    base: Score,
+    /// Per-unit score (before the stock-depth part).
+    pub unit: Score,
+    pub fixed_lb: Score,
+    km_lb: f64,
+    km: Cell<f64>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct LineNeed {
+    pub qty: u32,
+    pub group: usize,
+    /// Value of one unit in millionths (for the minimum shipment value).
+    pub value: i64,
+}
+
+/// One order under one strategy.
+pub(crate) struct Problem<'a> {
+    pub network: &'a Network,
+    pub request: &'a Request,
+    objective: &'a Objective,
+    pub kmax: usize,
+    pub backorder: bool,
+    pub split_lines: bool,
+    /// Minimum shipment value in millionths, when set.
+    pub min_value: Option<i64>,
+    pub lines: Vec<LineNeed>,
+    pub demand: Vec<u32>,
+    pub cands: Vec<Cand>,
+    supply: Vec<u32>,
+    pub removed: Vec<(NodeIndex, Removal)>,
+    /// Units held anywhere per group, before filters; and at eligible nodes.
+    pub held: Vec<u64>,
+    pub total: u32,
+    point: Option<GeoPoint>,
+}
+
+struct Gather<'p, 'a> {
+    network: &'a Network,
+    request: &'a Request,
+    strategy: &'a Strategy,
+    objective: &'a Objective,
+    usage: &'a Usage,
+    point: Option<(GeoPoint, [f64; 3])>,
+    pickup: Option<NodeIndex>,
+    groups: usize,
+    group: usize,
+    scratch: &'p mut Scratch,
+    cands: Vec<Cand>,
+    supply: Vec<u32>,
+    removed: Vec<(NodeIndex, Removal)>,
+    held: Vec<u64>,
+}
+
+impl Gather<'_, '_> {
+    fn visit(&mut self, node: NodeIndex, units: u32) {
+        let Some(slot) = self.scratch.slot.get(node.get()).copied() else { return };
+        if let Some(h) = self.held.get_mut(self.group) {
+            *h += u64::from(units);
+        }
+        let slot = match slot {
+            REMOVED => return,
+            UNSEEN | EXCLUDED => {
+                self.scratch.touched.push(node.get() as u32);
+                match self.admit(node, slot == EXCLUDED) {
+                    Ok(cand) => {
+                        let at = self.cands.len() as u32;
+                        self.cands.push(cand);
+                        self.supply.extend(std::iter::repeat_n(0, self.groups));
+                        self.scratch.slot[node.get()] = at;
+                        at
+                    }
+                    Err(removal) => {
+                        self.removed.push((node, removal));
+                        self.scratch.slot[node.get()] = REMOVED;
+                        return;
+                    }
+                }
+            }
+            at => at,
+        };
+        let safety = self.safety(node);
+        let usable = units.saturating_sub(safety);
+        let cell = &mut self.supply[slot as usize * self.groups + self.group];
+        *cell = cell.saturating_add(usable);
+    }
+
+    fn safety(&self, node: NodeIndex) -> u32 {
+        let Some(n) = self.network.node(node) else { return 0 };
+        self.strategy
+            .filters
+            .iter()
+            .map(|f| match f {
+                FilterRule::Data(d) => d.safety_at(n),
+                FilterRule::Code(..) => 0,
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The built-in checks, then the strategy's filters, in order; the first failure names the
+    /// removal.
+    fn admit(&self, index: NodeIndex, excluded: bool) -> std::result::Result<Cand, Removal> {
+        let facts: &NodeFacts = self.network.facts(index);
+        let Some(node) = self.network.node(index) else { return Err(Removal::Disabled) };
+        if !facts.enabled {
+            return Err(Removal::Disabled);
+        }
+        if excluded {
+            return Err(Removal::Excluded);
+        }
+        let source = match self.pickup {
+            None if facts.methods & SHIP == 0 => return Err(Removal::NoShipping),
+            None => Source::Ship,
+            Some(p) if p == index => Source::Local,
+            Some(_) if facts.methods & TRANSFER == 0 => return Err(Removal::NoTransfer),
+            Some(p) => Source::Transfer(self.network.transfer_cost(index, p).ok_or(Removal::NoLane)?),
+        };
+        if !node.serves(self.request.sales_channel()) {
+            return Err(Removal::Channel);
+        }
+        let (units_left, orders_left) = (self.usage.units_left(index), self.usage.orders_left(index));
+        if units_left == Some(0) || orders_left == Some(0) {
+            return Err(Removal::CapacityExhausted);
+        }
+        let km_lb = match (source, self.point) {
+            (Source::Local, _) | (_, None) => 0.0,
+            (_, Some((_, v))) => km_lower_bound(&facts.unit_vector, &v),
+        };
+        let km = Cell::new(if source == Source::Local { 0.0 } else { f64::NAN });
+        for rule in &self.strategy.filters {
+            match rule {
+                FilterRule::Data(filter) => match filter {
+                    Filter::RadiusKm(max_km) => {
+                        let beyond = km_lb > *max_km || {
+                            let exact = self.exact_km(index, &km);
+                            exact > *max_km
+                        };
+                        if beyond {
+                            return Err(Removal::Radius { max_km: *max_km });
+                        }
+                    }
+                    Filter::Kinds(kinds) if !kinds.contains(&node.kind()) => {
+                        return Err(Removal::Kind { kind: node.kind() });
+                    }
+                    Filter::ExcludeKinds(kinds) if kinds.contains(&node.kind()) => {
+                        return Err(Removal::Kind { kind: node.kind() });
+                    }
+                    Filter::RequireTags(tags) => {
+                        if let Some(tag) = tags.iter().find(|t| !node.has_tag(t)) {
+                            return Err(Removal::Tag { tag: tag.clone(), required: true });
+                        }
+                    }
+                    Filter::ExcludeTags(tags) => {
+                        if let Some(tag) = tags.iter().find(|t| node.has_tag(t)) {
+                            return Err(Removal::Tag { tag: tag.clone(), required: false });
+                        }
+                    }
+                    Filter::CapacityLeft { units, orders }
+                        if units_left.is_some_and(|l| l < *units) || orders_left.is_some_and(|l| l < *orders) =>
+                    {
+                        return Err(Removal::CapacityLeft { units: *units, orders: *orders });
+                    }
+                    _ => {}
+                },
+                FilterRule::Code(name, f) => {
+                    if !f.keep(node, self.request) {
+                        return Err(Removal::Custom { name: Arc::from(name.as_str()) });
+                    }
+                }
+            }
+        }
+        let mut base = Score::default();
+        let mut unit = Score::default();
+        for term in &self.objective.terms {
+            let fixed = match term.measure {
+                Measure::Cost => {
+                    unit.0[term.level] += term.scale(facts.unit_cost.micros());
+                    match source {
+                        Source::Ship => facts.shipment_cost.micros(),
+                        Source::Transfer(c) => c.micros(),
+                        Source::Local => 0,
+                    }
+                }
+                Measure::Priority => i64::from(node.priority()),
+                Measure::Shipments => 1,
+                Measure::Code(i) => self.strategy.code_rankers.get(i).map_or(0, |(_, r)| r.score(node, self.request).max(0)),
+                Measure::Distance | Measure::Depth => 0,
+            };
+            base.0[term.level] = base.0[term.level].saturating_add(term.scale(fixed));
+        }
+        let mut cand = Cand {
+            node: index,
+            source,
+            cap: units_left.unwrap_or(u32::MAX),
+            base,
+            unit,
+            fixed_lb: Score::default(),
+            km_lb,
+            km,
+        };
+        cand.fixed_lb = base + distance_part(self.objective, facts, &cand, km_lb, true);
+        Ok(cand)
+    }
+
+    fn exact_km(&self, index: NodeIndex, cache: &Cell<f64>) -> f64 {
+        if cache.get().is_nan()
+            && let (Some(node), Some((p, _))) = (self.network.node(index), self.point)
+        {
+            cache.set(node.location().distance_km(&p));
+        }
+        cache.get()
+    }
+}
+
+/// The distance-dependent parts of a candidate's fixed score, at `km` (floored for a bound).
+fn distance_part(objective: &Objective, facts: &NodeFacts, cand: &Cand, km: f64, floor: bool) -> Score {
+    let mut s = Score::default();
+    if cand.source == Source::Local {
+        return s;
+    }
+    for term in &objective.terms {
+        let v = match term.measure {
+            Measure::Cost if cand.source == Source::Ship => {
+                if floor { facts.cost_per_km.per_km_floor(km) } else { facts.cost_per_km.per_km(km) }.micros()
+            }
+            Measure::Distance => (if floor { (km * 1000.0).floor() } else { (km * 1000.0).round() }) as i64,
+            _ => continue,
+        };
+        s.0[term.level] = s.0[term.level].saturating_add(term.scale(v));
+    }
+    s
+}
+
+impl<'a> Problem<'a> {
+    /// Gathers the candidates for `request` under `strategy`.
+    pub fn build(
+        network: &'a Network,
+        strategy: &'a Strategy,
+        objective: &'a Objective,
+        request: &'a Request,
+        stock: &dyn StockView,
+        usage: &'a Usage,
+        scratch: &mut Scratch,
+    ) -> Result<Problem<'a>> {
+        let mut skus: Vec<&'a Sku> = Vec::new();
+        let mut demand: Vec<u32> = Vec::new();
+        let mut lines = Vec::with_capacity(request.lines().len());
+        let min_value = strategy.split.min_shipment_value;
+        for line in request.lines() {
+            let group = match skus.iter().position(|s| **s == line.sku) {
+                Some(g) => g,
+                None => {
+                    skus.push(&line.sku);
+                    demand.push(0);
+                    skus.len() - 1
+                }
+            };
+            demand[group] = demand[group].saturating_add(line.quantity);
+            let value = match (min_value, line.unit_value) {
+                (Some(min), Some(v)) if v.currency() != min.currency() => {
+                    return Err(Error::InvalidRequest {
+                        order: request.order().clone(),
+                        problem: format!(
+                            "line {} is valued in {} but the minimum shipment value is in {}",
+                            line.id,
+                            v.currency(),
+                            min.currency()
+                        ),
+                    });
+                }
+                (Some(_), Some(v)) => Cost::from_decimal(v.amount()).map_or(i64::MAX, Cost::micros),
+                _ => 0,
+            };
+            lines.push(LineNeed { qty: line.quantity, group, value });
+        }
+        let (point, pickup) = match request.destination() {
+            Destination::Ship { to } => (Some(*to), None),
+            Destination::Pickup { at } => {
+                let p = network.index_of(at);
+                (p.and_then(|p| network.node(p)).map(|n| n.location()), p)
+            }
+        };
+        if scratch.slot.len() != network.len() {
+            scratch.slot = vec![UNSEEN; network.len()];
+        }
+        scratch.touched.clear();
+        for id in request.excluded() {
+            if let Some(ix) = network.index_of(id) {
+                scratch.slot[ix.get()] = EXCLUDED;
+                scratch.touched.push(ix.get() as u32);
+            }
+        }
+        let groups = skus.len();
+        let mut g = Gather {
+            network,
+            request,
+            strategy,
+            objective,
+            usage,
+            point: point.map(|p| (p, unit_vector(p))),
+            pickup,
+            groups,
+            group: 0,
+            scratch,
+            cands: Vec::new(),
+            supply: Vec::new(),
+            removed: Vec::new(),
+            held: vec![0; groups],
+        };
+        for (group, sku) in skus.iter().enumerate() {
+            g.group = group;
+            stock.for_each_holder_indexed(network, sku, &mut |node, units| g.visit(node, units));
+        }
+        let Gather { cands, supply, mut removed, held, scratch, .. } = g;
+        for &t in &scratch.touched {
+            scratch.slot[t as usize] = UNSEEN;
+        }
+        // A node whose stock is all safety stock offers nothing: it is removed, not ranked.
+        let mut kept = Vec::with_capacity(cands.len());
+        let mut kept_supply = Vec::with_capacity(supply.len());
+        for (c, cand) in cands.into_iter().enumerate() {
+            let offer = &supply[c * groups..(c + 1) * groups];
+            if offer.iter().all(|&u| u == 0) {
+                removed.push((cand.node, Removal::SafetyStock));
+            } else {
+                kept.push(cand);
+                kept_supply.extend_from_slice(offer);
+            }
+        }
+        let total = demand.iter().fold(0u32, |a, &d| a.saturating_add(d));
+        Ok(Problem {
+            network,
+            request,
+            objective,
+            kmax: strategy.split.max_nodes(),
+            backorder: strategy.partial == crate::PartialPolicy::Backorder,
+            split_lines: strategy.split.split_lines,
+            min_value: min_value.map(|m| Cost::from_decimal(m.amount()).map_or(i64::MAX, Cost::micros)),
+            lines,
+            demand,
+            cands: kept,
+            supply: kept_supply,
+            removed,
+            held,
+            total,
+            point,
+        })
+    }
+
+    /// Units of group `g` candidate `c` can supply (stock after safety).
+    #[inline]
+    pub fn supply(&self, c: usize, g: usize) -> u32 {
+        self.supply[c * self.demand.len() + g]
+    }
+
+    fn km(&self, c: &Cand) -> f64 {
+        if c.km.get().is_nan()
+            && let (Some(node), Some(p)) = (self.network.node(c.node), self.point)
+        {
+            c.km.set(node.location().distance_km(&p));
+        }
+        c.km.get()
+    }
+
+    /// The candidate's exact fixed score (prices the distance on first use).
+    pub fn fixed(&self, c: usize) -> Score {
+        let cand = &self.cands[c];
+        let km = self.km(cand);
+        cand.base + distance_part(self.objective, self.network.facts(cand.node), cand, km, false)
+    }
+
+    /// True once the candidate's distance has been priced exactly.
+    pub fn is_priced(&self, c: usize) -> bool {
+        !self.cands[c].km.get().is_nan()
+    }
+
+    /// Per-unit score of taking group `g` from candidate `c`.
+    #[inline]
+    pub fn unit_score(&self, c: usize, g: usize) -> Score {
+        let cand = &self.cands[c];
+        if !self.objective.has_depth {
+            return cand.unit;
+        }
+        let mut s = cand.unit;
+        let held = self.supply(c, g).max(1);
+        for term in self.objective.terms.iter().filter(|t| t.measure == Measure::Depth) {
+            s.0[term.level] = s.0[term.level].saturating_add(term.scale(1_000_000 / i64::from(held)));
+        }
+        s
+    }
+
+    /// The spec cost of the candidate's shipment carrying `units` (exact distance; a lower
+    /// bound when `exact` is false and the distance was never priced).
+    pub fn shipment_cost(&self, c: usize, units: u32, exact: bool) -> Cost {
+        let cand = &self.cands[c];
+        let facts = self.network.facts(cand.node);
+        let fixed = match cand.source {
+            Source::Ship if exact || self.is_priced(c) => facts.shipment_cost + facts.cost_per_km.per_km(self.km(cand)),
+            Source::Ship => facts.shipment_cost + facts.cost_per_km.per_km_floor(cand.km_lb),
+            Source::Transfer(t) => t,
+            Source::Local => Cost::ZERO,
+        };
+        fixed + facts.unit_cost.times(units)
+    }
+
+    /// Units the candidate could supply alone (stock and capacity), with every line whole when
+    /// lines may not be split.
+    pub fn could_supply(&self, c: usize) -> u32 {
+        let cap = self.cands[c].cap;
+        let mut units = 0u32;
+        if self.split_lines {
+            for (g, &d) in self.demand.iter().enumerate() {
+                units = units.saturating_add(d.min(self.supply(c, g)));
+            }
+        } else {
+            let mut left: Vec<u32> = (0..self.demand.len()).map(|g| self.supply(c, g)).collect();
+            for line in &self.lines {
+                let take = if left[line.group] >= line.qty {
+                    line.qty
+                } else if self.backorder {
+                    left[line.group]
+                } else {
+                    0
+                };
+                left[line.group] -= take;
+                units = units.saturating_add(take);
+            }
+        }
+        units.min(cap)
+    }
+}
