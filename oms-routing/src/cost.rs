@@ -67,9 +67,15 @@ impl Cost {
         Cost((self.0 as f64 * km).round() as i64)
     }
 
+    /// Like [`Cost::per_km`] for non-negative rates and distances, without a libm call.
+    pub(crate) fn per_km_fast(self, km: f64) -> Cost {
+        Cost((self.0 as f64 * km + 0.5) as i64)
+    }
+
     /// Like [`Cost::per_km`] but rounded down: a lower bound used while pruning.
     pub(crate) fn per_km_floor(self, km: f64) -> Cost {
-        Cost((self.0 as f64 * km).floor() as i64)
+        // Non-negative: truncation is floor, without a libm call.
+        Cost((self.0 as f64 * km) as i64)
     }
 
     /// `self` per unit, times `units` (saturating).

@@ -253,7 +253,7 @@ impl Attempt {
         self.engine
     }
 
-    /// Every candidate node, in network order.
+    /// Every candidate node, in the order routing met them (words and JSON sort them).
     pub fn candidates(&self) -> &[CandidateNote] {
         &self.candidates
     }
@@ -380,12 +380,13 @@ struct AttemptRef<'a>(&'a Explanation, &'a Attempt);
 impl Serialize for AttemptRef<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (e, a) = (self.0, self.1);
-        let candidates: Vec<CandidateNoteRef<'_>> = a
+        let mut candidates: Vec<CandidateNoteRef<'_>> = a
             .candidates
             .iter()
             .zip(a.ranks())
             .map(|(n, rank)| CandidateNoteRef(e.node_id(n).map_or("?", |id| id.as_str()), n, rank))
             .collect();
+        candidates.sort_by(|x, y| x.0.cmp(y.0));
         let mut st = s.serialize_struct("Attempt", 5)?;
         st.serialize_field("strategy", &a.strategy)?;
         st.serialize_field("engine", &a.engine)?;

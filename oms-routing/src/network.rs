@@ -47,6 +47,8 @@ pub(crate) struct NodeFacts {
     pub unit_cost: Cost,
     pub methods: u8,
     pub enabled: bool,
+    /// True when the node serves only some channels.
+    pub restricted: bool,
     /// Unit vector of the location, for cheap distance lower bounds.
     pub unit_vector: [f64; 3],
 }
@@ -138,6 +140,7 @@ impl Network {
                 unit_cost: cost_param(element, "unit_cost", node.unit_cost())?,
                 methods: node.method_bits(),
                 enabled: node.is_enabled(),
+                restricted: !node.serves(None),
                 unit_vector: unit_vector(node.location()),
             });
         }
@@ -216,6 +219,11 @@ impl Network {
     pub fn transfer_cost(&self, source: NodeIndex, pickup: NodeIndex) -> Option<Cost> {
         let sources = self.transfers.get(pickup.get())?;
         sources.binary_search_by_key(&source, |&(n, _)| n).ok().and_then(|i| sources.get(i)).map(|&(_, c)| c)
+    }
+
+    /// Every source with a lane path to the pickup point `pickup`, with its cost.
+    pub(crate) fn transfers_to(&self, pickup: NodeIndex) -> &[(NodeIndex, Cost)] {
+        self.transfers.get(pickup.get()).map_or(&[], Vec::as_slice)
     }
 
     pub(crate) fn facts(&self, index: NodeIndex) -> &NodeFacts {

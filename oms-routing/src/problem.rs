@@ -18,6 +18,12 @@ use crate::{Cost, Destination, Error, Filter, Network, NodeIndex, Request, Resul
 pub struct Scratch {
     slot: Vec<u32>,
     touched: Vec<u32>,
+    /// Transfer cost to the current pickup point per node, in millionths (-1: no path).
+    transfer: Vec<i64>,
+    /// Buffers lent to each problem and returned after it (no allocation per order).
+    cands: Vec<Cand>,
+    supply: Vec<u32>,
+    holders: Vec<u32>,
 }
 
 impl Scratch {
@@ -80,7 +86,12 @@ pub(crate) struct Problem<'a> {
     pub cands: Vec<Cand>,
     supply: Vec<u32>,
     pub removed: Vec<(NodeIndex, Removal)>,
-    /// Units held anywhere per group, before filters; and at eligible nodes.
+    /// Candidates offering each group: `holders[holder_at[g]..holder_at[g + 1]]`.
+    holders: Vec<u32>,
+    holder_at: Vec<usize>,
+    /// True when no two lines share a sku (the common case, with a faster path).
+    pub distinct: bool,
+    /// Units held anywhere per group, before filters.
     pub held: Vec<u64>,
     pub total: u32,
     point: Option<GeoPoint>,
@@ -96,6 +107,7 @@ struct Gather<'p, 'a> {
     pickup: Option<NodeIndex>,
     groups: usize,
     group: usize,
+    has_safety: bool,
     scratch: &'p mut Scratch,
     cands: Vec<Cand>,
     supply: Vec<u32>,
@@ -130,8 +142,7 @@ impl Gather<'_, '_> {
             }
             at => at,
         };
-        let safety = self.safety(node);
-        let usable = units.saturating_sub(safety);
+        let usable = if self.has_safety { units.saturating_sub(self.safety(node)) } else { units };
         let cell = &mut self.supply[slot as usize * self.groups + self.group];
         *cell = cell.saturating_add(usable);
     }
@@ -153,7 +164,6 @@ impl Gather<'_, '_> {
     /// removal.
     fn admit(&self, index: NodeIndex, excluded: bool) -> std::result::Result<Cand, Removal> {
         let facts: &NodeFacts = self.network.facts(index);
-        let Some(node) = self.network.node(index) else { return Err(Removal::Disabled) };
         if !facts.enabled {
             return Err(Removal::Disabled);
         }
@@ -165,9 +175,13 @@ impl Gather<'_, '_> {
             None => Source::Ship,
             Some(p) if p == index => Source::Local,
             Some(_) if facts.methods & TRANSFER == 0 => return Err(Removal::NoTransfer),
-            Some(p) => Source::Transfer(self.network.transfer_cost(index, p).ok_or(Removal::NoLane)?),
+            Some(_) => match self.scratch.transfer.get(index.get()) {
+                Some(&micros) if micros >= 0 => Source::Transfer(Cost::from_micros(micros)),
+                _ => return Err(Removal::NoLane),
+            },
         };
-        if !node.serves(self.request.sales_channel()) {
+        let Some(node) = self.network.node(index) else { return Err(Removal::Disabled) };
+        if facts.restricted && !node.serves(self.request.sales_channel()) {
             return Err(Removal::Channel);
         }
         let (units_left, orders_left) = (self.usage.units_left(index), self.usage.orders_left(index));
@@ -270,12 +284,20 @@ fn distance_part(objective: &Objective, facts: &NodeFacts, cand: &Cand, km: f64,
     if cand.source == Source::Local {
         return s;
     }
+    if objective.cost_only {
+        if cand.source == Source::Ship {
+            let c = if floor { facts.cost_per_km.per_km_floor(km) } else { facts.cost_per_km.per_km_fast(km) };
+            s.0[0] = c.micros();
+        }
+        return s;
+    }
     for term in &objective.terms {
         let v = match term.measure {
             Measure::Cost if cand.source == Source::Ship => {
-                if floor { facts.cost_per_km.per_km_floor(km) } else { facts.cost_per_km.per_km(km) }.micros()
+                if floor { facts.cost_per_km.per_km_floor(km) } else { facts.cost_per_km.per_km_fast(km) }.micros()
             }
-            Measure::Distance => (if floor { (km * 1000.0).floor() } else { (km * 1000.0).round() }) as i64,
+            // km ≥ 0: truncation is floor, +0.5 then truncation rounds half up (no libm call).
+            Measure::Distance => (if floor { km * 1000.0 } else { km * 1000.0 + 0.5 }) as i64,
             _ => continue,
         };
         s.0[term.level] = s.0[term.level].saturating_add(term.scale(v));
@@ -343,6 +365,22 @@ impl<'a> Problem<'a> {
             }
         }
         let groups = skus.len();
+        if let Some(p) = pickup {
+            if scratch.transfer.len() != network.len() {
+                scratch.transfer = vec![-1; network.len()];
+            }
+            for &(source, cost) in network.transfers_to(p) {
+                scratch.transfer[source.get()] = cost.micros();
+            }
+        }
+        let mut cands = std::mem::take(&mut scratch.cands);
+        cands.clear();
+        cands.reserve(256);
+        let mut supply = std::mem::take(&mut scratch.supply);
+        supply.clear();
+        supply.reserve(256 * groups);
+        let mut holders = std::mem::take(&mut scratch.holders);
+        holders.clear();
         let mut g = Gather {
             network,
             request,
@@ -353,9 +391,10 @@ impl<'a> Problem<'a> {
             pickup,
             groups,
             group: 0,
+            has_safety: strategy.filters.iter().any(|f| matches!(f, FilterRule::Data(Filter::MinStock { .. }))),
             scratch,
-            cands: Vec::new(),
-            supply: Vec::new(),
+            cands,
+            supply,
             removed: Vec::new(),
             held: vec![0; groups],
         };
@@ -367,18 +406,35 @@ impl<'a> Problem<'a> {
         for &t in &scratch.touched {
             scratch.slot[t as usize] = UNSEEN;
         }
-        // A node whose stock is all safety stock offers nothing: it is removed, not ranked.
-        let mut kept = Vec::with_capacity(cands.len());
-        let mut kept_supply = Vec::with_capacity(supply.len());
-        for (c, cand) in cands.into_iter().enumerate() {
-            let offer = &supply[c * groups..(c + 1) * groups];
-            if offer.iter().all(|&u| u == 0) {
-                removed.push((cand.node, Removal::SafetyStock));
-            } else {
-                kept.push(cand);
-                kept_supply.extend_from_slice(offer);
+        if let Some(p) = pickup {
+            for &(source, _) in network.transfers_to(p) {
+                scratch.transfer[source.get()] = -1;
             }
         }
+        // A node whose stock is all safety stock offers nothing: it is removed, not ranked.
+        let idle = |c: usize| supply[c * groups..(c + 1) * groups].iter().all(|&u| u == 0);
+        let (kept, kept_supply) = if (0..cands.len()).any(idle) {
+            let mut kept = Vec::with_capacity(cands.len());
+            let mut kept_supply = Vec::with_capacity(supply.len());
+            for (c, cand) in cands.into_iter().enumerate() {
+                let offer = &supply[c * groups..(c + 1) * groups];
+                if offer.iter().all(|&u| u == 0) {
+                    removed.push((cand.node, Removal::SafetyStock));
+                } else {
+                    kept.push(cand);
+                    kept_supply.extend_from_slice(offer);
+                }
+            }
+            (kept, kept_supply)
+        } else {
+            (cands, supply)
+        };
+        let mut holder_at = Vec::with_capacity(groups + 1);
+        for g in 0..groups {
+            holder_at.push(holders.len());
+            holders.extend((0..kept.len() as u32).filter(|&c| kept_supply[c as usize * groups + g] > 0));
+        }
+        holder_at.push(holders.len());
         let total = demand.iter().fold(0u32, |a, &d| a.saturating_add(d));
         Ok(Problem {
             network,
@@ -393,10 +449,36 @@ impl<'a> Problem<'a> {
             cands: kept,
             supply: kept_supply,
             removed,
+            holders,
+            holder_at,
+            distinct: groups == request.lines().len(),
             held,
             total,
             point,
         })
+    }
+
+    /// Hands the problem's buffers back for the next order.
+    pub fn recycle(self, scratch: &mut Scratch) {
+        scratch.cands = self.cands;
+        scratch.supply = self.supply;
+        scratch.holders = self.holders;
+    }
+
+    /// The candidates offering group `g`.
+    #[inline]
+    pub fn holders(&self, g: usize) -> &[u32] {
+        match (self.holder_at.get(g), self.holder_at.get(g + 1)) {
+            (Some(&a), Some(&b)) => self.holders.get(a..b).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// Units of every group candidate `c` can supply.
+    #[inline]
+    pub fn supply_row(&self, c: usize) -> &[u32] {
+        let g = self.demand.len();
+        self.supply.get(c * g..(c + 1) * g).unwrap_or(&[])
     }
 
     /// Units of group `g` candidate `c` can supply (stock after safety).
@@ -426,6 +508,12 @@ impl<'a> Problem<'a> {
         !self.cands[c].km.get().is_nan()
     }
 
+    /// True when the per-unit score depends on the sku (a stock-depth ranker).
+    #[inline]
+    pub fn has_depth(&self) -> bool {
+        self.objective.has_depth
+    }
+
     /// Per-unit score of taking group `g` from candidate `c`.
     #[inline]
     pub fn unit_score(&self, c: usize, g: usize) -> Score {
@@ -447,7 +535,7 @@ impl<'a> Problem<'a> {
         let cand = &self.cands[c];
         let facts = self.network.facts(cand.node);
         let fixed = match cand.source {
-            Source::Ship if exact || self.is_priced(c) => facts.shipment_cost + facts.cost_per_km.per_km(self.km(cand)),
+            Source::Ship if exact || self.is_priced(c) => facts.shipment_cost + facts.cost_per_km.per_km_fast(self.km(cand)),
             Source::Ship => facts.shipment_cost + facts.cost_per_km.per_km_floor(cand.km_lb),
             Source::Transfer(t) => t,
             Source::Local => Cost::ZERO,
@@ -461,8 +549,8 @@ impl<'a> Problem<'a> {
         let cap = self.cands[c].cap;
         let mut units = 0u32;
         if self.split_lines {
-            for (g, &d) in self.demand.iter().enumerate() {
-                units = units.saturating_add(d.min(self.supply(c, g)));
+            for (&d, &have) in self.demand.iter().zip(self.supply_row(c)) {
+                units = units.saturating_add(d.min(have));
             }
         } else {
             let mut left: Vec<u32> = (0..self.demand.len()).map(|g| self.supply(c, g)).collect();

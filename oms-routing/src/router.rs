@@ -113,8 +113,11 @@ impl Router {
                 outcome,
             });
             if outcome != Outcome::FellBack {
-                return Ok(self.plan(&problem, kept, attempts, Some(strategy.name().to_owned()), Some(strategy.engine)));
+                let plan = self.plan(&problem, kept, attempts, Some(strategy.name().to_owned()), Some(strategy.engine));
+                problem.recycle(scratch);
+                return Ok(plan);
             }
+            problem.recycle(scratch);
         }
         // No strategy applied, or every one fell back: nothing is taken.
         if attempts.is_empty() {
@@ -240,7 +243,6 @@ fn notes(p: &Problem<'_>, solution: Option<&Solution>) -> Vec<CandidateNote> {
     for (node, removal) in &p.removed {
         notes.push(CandidateNote { node: *node, verdict: Verdict::Removed { removal: removal.clone() } });
     }
-    notes.sort_unstable_by_key(|n| n.node);
     notes
 }
 

@@ -81,6 +81,8 @@ impl Term {
 pub(crate) struct Objective {
     pub terms: Vec<Term>,
     pub has_depth: bool,
+    /// The ranking is cost alone at its natural scale (the scenario's objective): fast paths.
+    pub cost_only: bool,
 }
 
 fn to_factor(weight: rust_decimal::Decimal, per_unit_micros: i64) -> i64 {
@@ -118,7 +120,8 @@ impl Objective {
         }
         terms.retain(|t| t.level < MAX_LEVELS);
         let has_depth = terms.iter().any(|t| t.measure == Measure::Depth);
-        Objective { terms, has_depth }
+        let cost_only = matches!(terms.as_slice(), [Term { level: 0, measure: Measure::Cost, factor: IDENTITY }]);
+        Objective { terms, has_depth, cost_only }
     }
 }
 

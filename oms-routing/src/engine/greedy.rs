@@ -17,32 +17,51 @@ use crate::score::Score;
 
 const ANCHORS: usize = 3;
 
+/// What a candidate would take of each open line, honouring stock (shared by lines of one
+/// sku), capacity, and whole lines when lines may not be split.
+#[inline]
+fn take(p: &Problem<'_>, want: u32, have: u32) -> u32 {
+    if p.split_lines || have >= want {
+        want.min(have)
+    } else if p.backorder {
+        have
+    } else {
+        0
+    }
+}
+
 /// What one candidate would add given what is still open: units and their per-unit score.
+#[inline]
 fn reach(p: &Problem<'_>, c: usize, open: &[u32], left: &mut Vec<u32>) -> (u32, Score) {
-    let groups = p.demand.len();
-    left.clear();
-    left.extend((0..groups).map(|g| p.supply(c, g)));
+    let row = p.supply_row(c);
     let mut cap = p.cands[c].cap;
     let mut units = 0u32;
+    if p.distinct && !p.has_depth() {
+        for (need, &want) in p.lines.iter().zip(open) {
+            if want == 0 {
+                continue;
+            }
+            let have = row.get(need.group).copied().unwrap_or(0).min(cap);
+            let t = take(p, want, have);
+            cap -= t;
+            units += t;
+        }
+        return (units, p.cands[c].unit.times(units));
+    }
+    left.clear();
+    left.extend_from_slice(row);
     let mut part = Score::default();
-    for (line, need) in p.lines.iter().enumerate() {
-        let want = open[line];
+    for (need, &want) in p.lines.iter().zip(open) {
         if want == 0 || cap == 0 {
             continue;
         }
-        let have = left[need.group].min(cap);
-        let take = if p.split_lines || have >= want {
-            want.min(have)
-        } else if p.backorder {
-            have
-        } else {
-            0
-        };
-        if take > 0 {
-            left[need.group] -= take;
-            cap -= take;
-            units += take;
-            part = part + p.unit_score(c, need.group).times(take);
+        let Some(have) = left.get_mut(need.group) else { continue };
+        let t = take(p, want, (*have).min(cap));
+        *have -= t;
+        cap -= t;
+        units += t;
+        if t > 0 {
+            part = part + p.unit_score(c, need.group).times(t);
         }
     }
     (units, part)
@@ -50,31 +69,23 @@ fn reach(p: &Problem<'_>, c: usize, open: &[u32], left: &mut Vec<u32>) -> (u32, 
 
 /// Marks what candidate `c` takes as no longer open.
 fn consume(p: &Problem<'_>, c: usize, open: &mut [u32], left: &mut Vec<u32>) {
-    let groups = p.demand.len();
     left.clear();
-    left.extend((0..groups).map(|g| p.supply(c, g)));
+    left.extend((0..p.demand.len()).map(|g| p.supply(c, g)));
     let mut cap = p.cands[c].cap;
     for (line, need) in p.lines.iter().enumerate() {
         let want = open[line];
         if want == 0 || cap == 0 {
             continue;
         }
-        let have = left[need.group].min(cap);
-        let take = if p.split_lines || have >= want {
-            want.min(have)
-        } else if p.backorder {
-            have
-        } else {
-            0
-        };
-        left[need.group] -= take;
-        cap -= take;
-        open[line] -= take;
+        let t = take(p, want, left[need.group].min(cap));
+        left[need.group] -= t;
+        cap -= t;
+        open[line] -= t;
     }
 }
 
-/// Is `(units, score)` a better single-node fill than `best`? Most units, then lowest score,
-/// then lowest node index (deterministic whatever order candidates were gathered in).
+/// Is `(units, score)` a better fill than `best`? Most units, then lowest score, then lowest
+/// node index (deterministic whatever order candidates were gathered in).
 fn better_fill(p: &Problem<'_>, c: usize, units: u32, score: &Score, best: &Option<(usize, u32, Score)>) -> bool {
     match best {
         None => true,
@@ -84,30 +95,7 @@ fn better_fill(p: &Problem<'_>, c: usize, units: u32, score: &Score, best: &Opti
     }
 }
 
-/// The best single candidate for what is open (`skip`: candidates already chosen).
-fn best_single(p: &Problem<'_>, open: &[u32], skip: &[usize], left: &mut Vec<u32>) -> Option<(usize, u32, Score)> {
-    let needed: u32 = open.iter().sum();
-    let mut best: Option<(usize, u32, Score)> = None;
-    for c in 0..p.cands.len() {
-        if skip.contains(&c) {
-            continue;
-        }
-        let (units, part) = reach(p, c, open, left);
-        if units == 0 || (!p.backorder && units < needed) {
-            continue;
-        }
-        let lb = p.cands[c].fixed_lb + part;
-        if better_fill(p, c, units, &lb, &best) {
-            let exact = p.fixed(c) + part;
-            if better_fill(p, c, units, &exact, &best) {
-                best = Some((c, units, exact));
-            }
-        }
-    }
-    best
-}
-
-/// Candidates by lowest score per unit added (ties: more units, lower node index).
+/// Lowest score per unit added (ties: more units, lower node index).
 fn per_unit_better(p: &Problem<'_>, c: usize, units: u32, score: &Score, other: &(usize, u32, Score)) -> bool {
     let (o, ou, os) = other;
     if score.per_unit_lt(units, os, *ou) {
@@ -117,6 +105,58 @@ fn per_unit_better(p: &Problem<'_>, c: usize, units: u32, score: &Score, other: 
         return false;
     }
     units > *ou || (units == *ou && p.cands[c].node < p.cands[*o].node)
+}
+
+/// Candidates that could add something to what is open: the holders of the open skus (only
+/// those of the scarcest open sku when the plan must be completed by one node).
+fn relevant(p: &Problem<'_>, open: &[u32], complete_by_one: bool, seen: &mut [bool], out: &mut Vec<usize>) {
+    out.clear();
+    let mut groups: Vec<usize> = p.lines.iter().zip(open).filter(|(_, o)| **o > 0).map(|(l, _)| l.group).collect();
+    groups.dedup();
+    if complete_by_one
+        && let Some(&g) = groups.iter().min_by_key(|&&g| p.holders(g).len())
+    {
+        out.extend(p.holders(g).iter().map(|&c| c as usize));
+        return;
+    }
+    for g in groups {
+        for &c in p.holders(g) {
+            let c = c as usize;
+            if !seen[c] {
+                seen[c] = true;
+                out.push(c);
+            }
+        }
+    }
+    for &c in out.iter() {
+        seen[c] = false;
+    }
+}
+
+/// The best single candidate among `among` for what is open.
+fn best_single(p: &Problem<'_>, open: &[u32], among: &[usize], skip: &[usize], left: &mut Vec<u32>) -> Option<usize> {
+    let needed: u32 = open.iter().sum();
+    let mut best: Option<(usize, u32, Score)> = None;
+    for &c in among {
+        if skip.contains(&c) {
+            continue;
+        }
+        // Every term is non-negative: a node whose fixed part alone loses cannot win.
+        if best.as_ref().is_some_and(|b| b.1 == needed && p.cands[c].fixed_lb > b.2) {
+            continue;
+        }
+        let (units, part) = reach(p, c, open, left);
+        if units == 0 || (!p.backorder && units < needed) {
+            continue;
+        }
+        if better_fill(p, c, units, &(p.cands[c].fixed_lb + part), &best) {
+            let exact = p.fixed(c) + part;
+            if better_fill(p, c, units, &exact, &best) {
+                best = Some((c, units, exact));
+            }
+        }
+    }
+    best.map(|b| b.0)
 }
 
 /// The greedy plan, if any acceptable one was found.
@@ -132,11 +172,21 @@ pub(crate) fn solve(p: &Problem<'_>) -> Option<Solution> {
     let mut single: Option<(usize, u32, Score)> = None;
     let mut anchors: Vec<(usize, u32, Score)> = Vec::with_capacity(ANCHORS + 1);
     for c in 0..p.cands.len() {
+        // Prune without computing the reach when the fixed part alone loses both contests:
+        // a single fill pays at least `fixed_lb`, an anchor at least `fixed_lb / total` per unit.
+        let fixed_lb = p.cands[c].fixed_lb;
+        if single.as_ref().is_some_and(|s| s.1 == p.total && fixed_lb > s.2)
+            && (p.kmax < 2
+                || (anchors.len() == ANCHORS
+                    && anchors.last().is_some_and(|a| !fixed_lb.per_unit_lt(p.total, &a.2, a.1))))
+        {
+            continue;
+        }
         let (units, part) = reach(p, c, &full, &mut left);
         if units == 0 {
             continue;
         }
-        let lb = p.cands[c].fixed_lb + part;
+        let lb = fixed_lb + part;
         if (p.backorder || units == p.total) && better_fill(p, c, units, &lb, &single) {
             let exact = p.fixed(c) + part;
             if better_fill(p, c, units, &exact, &single) {
@@ -146,10 +196,9 @@ pub(crate) fn solve(p: &Problem<'_>) -> Option<Solution> {
         if p.kmax >= 2 && (anchors.len() < ANCHORS || anchors.last().is_some_and(|a| per_unit_better(p, c, units, &lb, a)))
         {
             let exact = p.fixed(c) + part;
-            let entry = (c, units, exact);
             if anchors.len() < ANCHORS || anchors.last().is_some_and(|a| per_unit_better(p, c, units, &exact, a)) {
                 let at = anchors.iter().position(|a| per_unit_better(p, c, units, &exact, a)).unwrap_or(anchors.len());
-                anchors.insert(at, entry);
+                anchors.insert(at, (c, units, exact));
                 anchors.truncate(ANCHORS);
             }
         }
@@ -157,17 +206,20 @@ pub(crate) fn solve(p: &Problem<'_>) -> Option<Solution> {
     if let Some((c, _, _)) = single {
         keep_better(p, &mut best, assign::evaluate(p, &[c]));
     }
-    let complete = |best: &Option<Solution>| best.as_ref().is_some_and(|b| b.units == p.total);
     if p.kmax < 2 || anchors.is_empty() {
         return best.filter(|b| acceptable(p, b)).map(|b| canonical(p, b));
     }
+    let mut seen = vec![false; p.cands.len()];
+    let mut among = Vec::new();
 
-    // Set cover by score per unit added, starting from the best anchor.
-    let mut cover: Vec<usize> = Vec::new();
+    // Set cover by score per unit added; its first pick is the best anchor.
+    let mut cover: Vec<usize> = vec![anchors[0].0];
     let mut open = full.clone();
+    consume(p, anchors[0].0, &mut open, &mut left);
     while open.iter().any(|&u| u > 0) && cover.len() < p.kmax {
+        relevant(p, &open, false, &mut seen, &mut among);
         let mut pick: Option<(usize, u32, Score)> = None;
-        for c in 0..p.cands.len() {
+        for &c in &among {
             if cover.contains(&c) {
                 continue;
             }
@@ -197,19 +249,17 @@ pub(crate) fn solve(p: &Problem<'_>) -> Option<Solution> {
         }
     }
 
-    // Anchor + best completion.
+    // Anchor + the single node that best completes it.
     for &(a, _, _) in &anchors {
         let mut open = full.clone();
         consume(p, a, &mut open, &mut left);
         if open.iter().all(|&u| u == 0) {
             continue; // the anchor fills the order alone: the single pass saw it
         }
-        if let Some((c, _, _)) = best_single(p, &open, &[a], &mut left) {
+        relevant(p, &open, !p.backorder, &mut seen, &mut among);
+        if let Some(c) = best_single(p, &open, &among, &[a], &mut left) {
             keep_better(p, &mut best, assign::evaluate(p, &[a, c]));
         }
-    }
-    if !complete(&best) && !p.backorder {
-        return None;
     }
     best.filter(|b| acceptable(p, b)).map(|b| canonical(p, b))
 }

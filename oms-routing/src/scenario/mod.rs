@@ -86,30 +86,42 @@ impl Scenario {
     }
 
     /// Routes every order in document order; each plan consumes stock and capacity before the
-    /// next order is routed. Returns the plans.
+    /// next order is routed. `visit` sees each plan (with its full explanation) as it is made.
     ///
     /// # Errors
     /// Only on an internal inconsistency (a plan taking more than is left), never on input.
-    pub fn plans(&self) -> Result<Vec<Plan>> {
+    pub fn for_each_plan(&self, mut visit: impl FnMut(Plan)) -> Result<()> {
         let mut stock = self.stock.clone();
         let mut usage = Usage::new(self.router.network());
         let mut scratch = Scratch::new();
-        let mut plans = Vec::with_capacity(self.requests.len());
         for request in &self.requests {
             let plan = self.router.route_with(&mut scratch, request, &stock, &usage)?;
             stock.take(&plan)?;
             usage.record(&plan)?;
-            plans.push(plan);
+            visit(plan);
         }
+        Ok(())
+    }
+
+    /// Every plan, in document order (explanations included: memory grows with the batch).
+    ///
+    /// # Errors
+    /// As [`Scenario::for_each_plan`].
+    pub fn plans(&self) -> Result<Vec<Plan>> {
+        let mut plans = Vec::with_capacity(self.requests.len());
+        self.for_each_plan(|p| plans.push(p))?;
         Ok(plans)
     }
 
-    /// Routes the batch and summarises it in the result format.
+    /// Routes the batch and summarises it in the result format (explanations are reduced to
+    /// their reasons as each order is routed).
     ///
     /// # Errors
-    /// As [`Scenario::plans`].
+    /// As [`Scenario::for_each_plan`].
     pub fn run(&self) -> Result<ScenarioResult> {
-        Ok(ScenarioResult::from_plans(&self.plans()?))
+        let mut result = ScenarioResult::default();
+        self.for_each_plan(|plan| result.push(&plan))?;
+        Ok(result)
     }
 }
 
@@ -209,56 +221,66 @@ pub struct ScenarioResult {
     pub totals: Totals,
 }
 
+impl Default for ScenarioResult {
+    fn default() -> ScenarioResult {
+        ScenarioResult {
+            orders: Vec::new(),
+            totals: Totals {
+                orders: 0,
+                routed: 0,
+                partial: 0,
+                unfillable: 0,
+                shipments: 0,
+                units: 0,
+                cost: Decimal::ZERO,
+            },
+        }
+    }
+}
+
+fn result_line(l: &crate::LineQuantity) -> ResultLine {
+    ResultLine { line: l.line.to_string(), sku: l.sku.to_string(), quantity: l.quantity }
+}
+
 impl ScenarioResult {
     /// Summarises plans in the result format.
     pub fn from_plans(plans: &[Plan]) -> ScenarioResult {
-        let line = |l: &crate::LineQuantity| ResultLine {
-            line: l.line.to_string(),
-            sku: l.sku.to_string(),
-            quantity: l.quantity,
-        };
-        let mut totals = Totals {
-            orders: 0,
-            routed: 0,
-            partial: 0,
-            unfillable: 0,
-            shipments: 0,
-            units: 0,
-            cost: Decimal::ZERO,
-        };
-        let mut total_cost = crate::Cost::ZERO;
-        let orders = plans
-            .iter()
-            .map(|plan| {
-                totals.orders += 1;
-                match plan.status() {
-                    crate::PlanStatus::Routed => totals.routed += 1,
-                    crate::PlanStatus::Partial => totals.partial += 1,
-                    crate::PlanStatus::Unfillable => totals.unfillable += 1,
-                }
-                totals.shipments += plan.shipments().len() as u64;
-                totals.units += u64::from(plan.units());
-                total_cost = total_cost + plan.cost();
-                OrderResult {
-                    order: plan.order().to_string(),
-                    status: plan.status().as_str().to_owned(),
-                    cost: plan.cost().to_decimal(),
-                    shipments: plan
-                        .shipments()
-                        .iter()
-                        .map(|s| ResultShipment {
-                            node: s.node().to_string(),
-                            cost: s.cost().to_decimal(),
-                            lines: s.lines().iter().map(line).collect(),
-                        })
-                        .collect(),
-                    backordered: plan.backordered().iter().map(line).collect(),
-                    reasons: plan.reasons(),
-                }
-            })
-            .collect();
-        totals.cost = total_cost.to_decimal();
-        ScenarioResult { orders, totals }
+        let mut result = ScenarioResult::default();
+        for plan in plans {
+            result.push(plan);
+        }
+        result
+    }
+
+    /// Adds one plan.
+    pub fn push(&mut self, plan: &Plan) {
+        let totals = &mut self.totals;
+        totals.orders += 1;
+        match plan.status() {
+            crate::PlanStatus::Routed => totals.routed += 1,
+            crate::PlanStatus::Partial => totals.partial += 1,
+            crate::PlanStatus::Unfillable => totals.unfillable += 1,
+        }
+        totals.shipments += plan.shipments().len() as u64;
+        totals.units += u64::from(plan.units());
+        // Exact: both are whole millionths.
+        totals.cost += plan.cost().to_decimal();
+        self.orders.push(OrderResult {
+            order: plan.order().to_string(),
+            status: plan.status().as_str().to_owned(),
+            cost: plan.cost().to_decimal(),
+            shipments: plan
+                .shipments()
+                .iter()
+                .map(|s| ResultShipment {
+                    node: s.node().to_string(),
+                    cost: s.cost().to_decimal(),
+                    lines: s.lines().iter().map(result_line).collect(),
+                })
+                .collect(),
+            backordered: plan.backordered().iter().map(result_line).collect(),
+            reasons: plan.reasons(),
+        });
     }
 
     /// The result as JSON (indented by one space, like the format's samples).
