@@ -5,8 +5,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use oms_core::{LineId, NodeId, Sku};
-use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
+use serde::ser::{SerializeStruct, Serializer};
 
 use crate::{Cost, Engine, NodeIndex, NodeKind};
 
@@ -333,7 +333,7 @@ impl Explanation {
                 Outcome::Rejected => "could not fill the order whole and rejected it",
                 Outcome::FellBack => "could not fill the order whole; the next strategy was tried",
             };
-            out.push(format!("strategy {:?} ({:?} engine) {outcome}", attempt.strategy, attempt.engine));
+            out.push(format!("strategy {:?} ({} engine) {outcome}", attempt.strategy, attempt.engine.as_str()));
             let ranks = attempt.ranks();
             let mut notes: Vec<(&CandidateNote, Option<u32>)> = attempt.candidates.iter().zip(ranks).collect();
             notes.sort_by_key(|(n, rank)| match n.verdict {

@@ -249,7 +249,9 @@ impl Gather<'_, '_> {
                 }
                 Measure::Priority => i64::from(node.priority()),
                 Measure::Shipments => 1,
-                Measure::Code(i) => self.strategy.code_rankers.get(i).map_or(0, |(_, r)| r.score(node, self.request).max(0)),
+                Measure::Code(i) => {
+                    self.strategy.code_rankers.get(i).map_or(0, |(_, r)| r.score(node, self.request).max(0))
+                }
                 Measure::Distance | Measure::Depth => 0,
             };
             base.0[term.level] = base.0[term.level].saturating_add(term.scale(fixed));
@@ -535,7 +537,21 @@ impl<'a> Problem<'a> {
         let cand = &self.cands[c];
         let facts = self.network.facts(cand.node);
         let fixed = match cand.source {
-            Source::Ship if exact || self.is_priced(c) => facts.shipment_cost + facts.cost_per_km.per_km_fast(self.km(cand)),
+            Source::Ship if exact || self.is_priced(c) => {
+                facts.shipment_cost + facts.cost_per_km.per_km_fast(self.km(cand))
+            }
+            Source::Ship => facts.shipment_cost + facts.cost_per_km.per_km_floor(cand.km_lb),
+            Source::Transfer(t) => t,
+            Source::Local => Cost::ZERO,
+        };
+        fixed + facts.unit_cost.times(units)
+    }
+
+    /// The candidate's shipment cost with the distance at its lower bound (never priced).
+    pub fn lower_bound_cost(&self, c: usize, units: u32) -> Cost {
+        let cand = &self.cands[c];
+        let facts = self.network.facts(cand.node);
+        let fixed = match cand.source {
             Source::Ship => facts.shipment_cost + facts.cost_per_km.per_km_floor(cand.km_lb),
             Source::Transfer(t) => t,
             Source::Local => Cost::ZERO,

@@ -227,16 +227,28 @@ impl Router {
     }
 }
 
-/// Every candidate's verdict: removed (by what), chosen (units, cost), or passed over.
+/// Every candidate's verdict: removed (by what), chosen (units, cost), or passed over. A node
+/// passed over is priced exactly when its lower bound could compete with the plan (or when there
+/// is no plan), and reported as "at least" its bound otherwise: a rule that depends only on the
+/// inputs, never on which nodes an engine happened to price.
 fn notes(p: &Problem<'_>, solution: Option<&Solution>) -> Vec<CandidateNote> {
     let mut notes = Vec::with_capacity(p.cands.len() + p.removed.len());
+    let plan_cost: Option<crate::Cost> = solution.map(|s| {
+        s.nodes
+            .iter()
+            .map(|&c| p.shipment_cost(c, s.takes.iter().filter(|t| t.cand == c).map(|t| t.units).sum(), true))
+            .sum()
+    });
     for (c, cand) in p.cands.iter().enumerate() {
         let chosen: u32 = solution.map_or(0, |s| s.takes.iter().filter(|t| t.cand == c).map(|t| t.units).sum());
         let verdict = if chosen > 0 {
             Verdict::Chosen { units: chosen, cost: p.shipment_cost(c, chosen, true) }
         } else {
             let could = p.could_supply(c);
-            Verdict::NotChosen { could_supply: could, cost: p.shipment_cost(c, could, false), exact: p.is_priced(c) }
+            let bound = p.lower_bound_cost(c, could);
+            let exact = plan_cost.is_none_or(|plan| bound <= plan);
+            let cost = if exact { p.shipment_cost(c, could, true) } else { p.lower_bound_cost(c, could) };
+            Verdict::NotChosen { could_supply: could, cost, exact }
         };
         notes.push(CandidateNote { node: cand.node, verdict });
     }
@@ -253,8 +265,7 @@ fn shortfalls(p: &Problem<'_>, solution: Option<&Solution>, strategy: &crate::St
     let stock_reason: Vec<Option<ShortfallReason>> = (0..groups)
         .map(|g| {
             let eligible: u64 = (0..p.cands.len()).map(|c| u64::from(p.supply(c, g))).sum();
-            let within_capacity: u64 =
-                (0..p.cands.len()).map(|c| u64::from(p.supply(c, g).min(p.cands[c].cap))).sum();
+            let within_capacity: u64 = (0..p.cands.len()).map(|c| u64::from(p.supply(c, g).min(p.cands[c].cap))).sum();
             let demand = u64::from(p.demand[g]);
             let held = p.held[g];
             if held == 0 {

@@ -89,7 +89,8 @@ pub fn node(id: String) -> impl Strategy<Value = Node> {
     )
         .prop_filter_map("valid node", move |(kind, lat, lon, ship, per_km, unit, cap, enabled, tagged)| {
             let location = GeoPoint::new(lat, lon).ok()?;
-            let mut n = Node::new(id.parse().ok()?, kind, location).with_costs(ship, per_km, unit).with_enabled(enabled);
+            let mut n =
+                Node::new(id.parse().ok()?, kind, location).with_costs(ship, per_km, unit).with_enabled(enabled);
             if let Some(cap) = cap {
                 n = n.with_capacity_units(cap);
             }
@@ -168,12 +169,11 @@ pub fn small_world(config: WorldConfig) -> impl Strategy<Value = World> {
 /// A split policy: allowed or ship complete, sometimes a shipment limit, sometimes lines whole.
 pub fn split_policy() -> impl Strategy<Value = SplitPolicy> {
     (proptest::bool::weighted(0.25), proptest::option::weighted(0.3, 1u32..=3), proptest::bool::weighted(0.7)).prop_map(
-        |(complete, max, split_lines)| {
-            let mut p = SplitPolicy::default();
-            p.mode = if complete { SplitMode::ShipComplete } else { SplitMode::Allowed };
-            p.max_shipments = max;
-            p.split_lines = split_lines;
-            p
+        |(complete, max, split_lines)| SplitPolicy {
+            mode: if complete { SplitMode::ShipComplete } else { SplitMode::Allowed },
+            max_shipments: max,
+            split_lines,
+            ..SplitPolicy::default()
         },
     )
 }

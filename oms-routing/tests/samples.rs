@@ -3,8 +3,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use oms_routing::Engine;
+mod common;
+
+use common::check_feasible;
 use oms_routing::scenario::{Scenario, ScenarioResult};
+use oms_routing::{Engine, Usage};
 use rust_decimal::Decimal;
 
 const SAMPLES: [&str; 3] = ["01-split-across-stores", "02-pickup-with-transfer", "03-ship-complete-no-line-split"];
@@ -58,16 +61,19 @@ fn optimal_mode_reproduces_every_sample() {
 }
 
 #[test]
-fn greedy_mode_is_feasible_and_never_cheaper_than_optimal_on_the_samples() {
+fn greedy_mode_is_feasible_on_every_sample() {
     for name in SAMPLES {
-        let scenario = Scenario::from_json(&fixture(&format!("{name}.json"))).unwrap();
-        let optimal = scenario.run().unwrap();
-        let greedy = scenario.with_engine(Engine::Greedy).unwrap().run().unwrap();
-        for (g, o) in greedy.orders.iter().zip(&optimal.orders) {
-            // Each order sees the stock the earlier greedy plans left, so compare order by
-            // order only where the earlier plans agree; totals must hold overall.
-            assert!(g.status == "routed" || g.status == o.status || g.status == "partial", "{name} {}", g.order);
+        let scenario =
+            Scenario::from_json(&fixture(&format!("{name}.json"))).unwrap().with_engine(Engine::Greedy).unwrap();
+        let strategy = &scenario.router().rules().strategies()[0];
+        let network = scenario.router().network();
+        let mut stock = scenario.stock().clone();
+        let mut usage = Usage::new(network);
+        for request in scenario.requests() {
+            let plan = scenario.router().route(request, &stock, &usage).unwrap();
+            check_feasible(network, &stock, &usage, request, strategy.split_policy(), strategy.partial_policy(), &plan);
+            stock.take(&plan).unwrap();
+            usage.record(&plan).unwrap();
         }
-        assert!(greedy.totals.units <= optimal.totals.units + 0 || greedy.totals.cost >= Decimal::ZERO);
     }
 }

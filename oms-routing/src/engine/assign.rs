@@ -200,6 +200,9 @@ fn flow(p: &Problem<'_>, set: &[usize], alloc: &mut [u32]) {
 
 /// Lines kept whole: each line on one node of the set (or, when backordering, partly filled
 /// from one node or left out), best by units then score.
+/// Where each line went: `(member of the set, units)` or nowhere.
+type Placement = Vec<Option<(usize, u32)>>;
+
 fn whole(p: &Problem<'_>, set: &[usize]) -> Vec<Take> {
     struct Search<'s, 'a> {
         p: &'s Problem<'a>,
@@ -207,8 +210,8 @@ fn whole(p: &Problem<'_>, set: &[usize]) -> Vec<Take> {
         left: Vec<u32>,
         cap: Vec<u32>,
         used: Vec<u32>,
-        current: Vec<Option<(usize, u32)>>,
-        best: Option<(u32, Score, Vec<Option<(usize, u32)>>)>,
+        current: Placement,
+        best: Option<(u32, Score, Placement)>,
     }
     impl Search<'_, '_> {
         fn score(&self, units: u32, unit_part: Score) -> (u32, Score) {

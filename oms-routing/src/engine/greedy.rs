@@ -113,9 +113,7 @@ fn relevant(p: &Problem<'_>, open: &[u32], complete_by_one: bool, seen: &mut [bo
     out.clear();
     let mut groups: Vec<usize> = p.lines.iter().zip(open).filter(|(_, o)| **o > 0).map(|(l, _)| l.group).collect();
     groups.dedup();
-    if complete_by_one
-        && let Some(&g) = groups.iter().min_by_key(|&&g| p.holders(g).len())
-    {
+    if complete_by_one && let Some(&g) = groups.iter().min_by_key(|&&g| p.holders(g).len()) {
         out.extend(p.holders(g).iter().map(|&c| c as usize));
         return;
     }
@@ -193,7 +191,8 @@ pub(crate) fn solve(p: &Problem<'_>) -> Option<Solution> {
                 single = Some((c, units, exact));
             }
         }
-        if p.kmax >= 2 && (anchors.len() < ANCHORS || anchors.last().is_some_and(|a| per_unit_better(p, c, units, &lb, a)))
+        if p.kmax >= 2
+            && (anchors.len() < ANCHORS || anchors.last().is_some_and(|a| per_unit_better(p, c, units, &lb, a)))
         {
             let exact = p.fixed(c) + part;
             if anchors.len() < ANCHORS || anchors.last().is_some_and(|a| per_unit_better(p, c, units, &exact, a)) {

@@ -36,14 +36,10 @@ pub(crate) struct Solution {
 /// The order of plans: most units, then best score, then fewer shipments, then the smallest
 /// ascending list of source node ids (byte order).
 pub(crate) fn compare(p: &Problem<'_>, a: &Solution, b: &Solution) -> Ordering {
-    b.units
-        .cmp(&a.units)
-        .then(a.score.cmp(&b.score))
-        .then(a.nodes.len().cmp(&b.nodes.len()))
-        .then_with(|| {
-            let ids = |s: &Solution| s.nodes.iter().map(|&c| p.network.id(p.cands[c].node)).collect::<Vec<_>>();
-            ids(a).cmp(&ids(b))
-        })
+    b.units.cmp(&a.units).then(a.score.cmp(&b.score)).then(a.nodes.len().cmp(&b.nodes.len())).then_with(|| {
+        let ids = |s: &Solution| s.nodes.iter().map(|&c| p.network.id(p.cands[c].node)).collect::<Vec<_>>();
+        ids(a).cmp(&ids(b))
+    })
 }
 
 /// Keeps the better of `best` and `candidate`.

@@ -76,3 +76,13 @@ pub enum Engine {
     /// The best plan under the ranking and every rule (exhaustive search with pruning).
     Optimal,
 }
+
+impl Engine {
+    /// The engine's name as written in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Engine::Greedy => "greedy",
+            Engine::Optimal => "optimal",
+        }
+    }
+}

@@ -202,14 +202,19 @@ impl Doc {
             }
             let mut request = match o.method.as_str() {
                 "ship" => {
-                    let to = o.destination.as_ref().ok_or_else(|| invalid(&element, "a ship order needs destination"))?;
+                    let to =
+                        o.destination.as_ref().ok_or_else(|| invalid(&element, "a ship order needs destination"))?;
                     Request::ship(order, point(&element, "destination", to)?)
                 }
                 "pickup" => {
-                    let at = o.pickup_node.as_deref().ok_or_else(|| invalid(&element, "a pickup order needs pickup_node"))?;
+                    let at = o
+                        .pickup_node
+                        .as_deref()
+                        .ok_or_else(|| invalid(&element, "a pickup order needs pickup_node"))?;
                     let at: NodeId = id(&element, "pickup_node", at)?;
-                    let node =
-                        network.node_by_id(&at).ok_or_else(|| invalid(&element, format!("unknown pickup_node {at}")))?;
+                    let node = network
+                        .node_by_id(&at)
+                        .ok_or_else(|| invalid(&element, format!("unknown pickup_node {at}")))?;
                     if !node.supports(Method::Pickup) {
                         return Err(invalid(element, format!("pickup_node {at} does not list pickup")));
                     }

@@ -56,8 +56,8 @@ impl Scenario {
     /// `orders[4].lines[1] "2"`, `policy.mode`, `version`, or `document` for JSON that does
     /// not parse, with its line and column).
     pub fn from_json(json: &str) -> Result<Scenario> {
-        let doc: document::Doc =
-            serde_json::from_str(json).map_err(|e| Error::InvalidScenario { element: "document".into(), problem: e.to_string() })?;
+        let doc: document::Doc = serde_json::from_str(json)
+            .map_err(|e| Error::InvalidScenario { element: "document".into(), problem: e.to_string() })?;
         let parts = doc.validate()?;
         Ok(Scenario { router: Router::new(parts.network, parts.rules), stock: parts.stock, requests: parts.requests })
     }

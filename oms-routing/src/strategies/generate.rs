@@ -163,7 +163,11 @@ pub fn scenario_json(config: &ScenarioConfig, seed: u64) -> String {
     }
     for (i, (a, b, cost)) in lanes.iter().enumerate() {
         let sep = if i + 1 < lanes.len() { "," } else { "" };
-        let _ = writeln!(out, "{{\"from\": \"{}\", \"to\": \"{}\", \"cost\": \"{cost:.2}\"}}{sep}", nodes[*a].0, nodes[*b].0);
+        let _ = writeln!(
+            out,
+            "{{\"from\": \"{}\", \"to\": \"{}\", \"cost\": \"{cost:.2}\"}}{sep}",
+            nodes[*a].0, nodes[*b].0
+        );
     }
     out.push_str("],\n\"inventory\": [\n");
     let mut first = true;
@@ -175,7 +179,11 @@ pub fn scenario_json(config: &ScenarioConfig, seed: u64) -> String {
                 Kind::Store if rng.chance(config.store_assortment_percent) => 1 + rng.below(6),
                 _ => continue,
             };
-            let _ = write!(out, "{}{{\"node\": \"{id}\", \"sku\": \"SKU-{sku:05}\", \"available\": {units}}}", if first { "" } else { ",\n" });
+            let _ = write!(
+                out,
+                "{}{{\"node\": \"{id}\", \"sku\": \"SKU-{sku:05}\", \"available\": {units}}}",
+                if first { "" } else { ",\n" }
+            );
             first = false;
         }
     }
@@ -186,7 +194,11 @@ pub fn scenario_json(config: &ScenarioConfig, seed: u64) -> String {
         let pickup = !stores.is_empty() && rng.chance(config.pickup_percent);
         let _ = write!(out, "{{\"id\": \"O-{o:06}\", ");
         if pickup {
-            let _ = write!(out, "\"method\": \"pickup\", \"pickup_node\": \"{}\", ", nodes[stores[rng.below(stores.len())]].0);
+            let _ = write!(
+                out,
+                "\"method\": \"pickup\", \"pickup_node\": \"{}\", ",
+                nodes[stores[rng.below(stores.len())]].0
+            );
         } else {
             let (clat, clon) = cities[rng.below(cities.len())];
             let _ = write!(
@@ -212,7 +224,12 @@ pub fn scenario_json(config: &ScenarioConfig, seed: u64) -> String {
                 7 | 8 => 2,
                 _ => 3,
             };
-            let _ = write!(out, "{}{{\"id\": \"{}\", \"sku\": \"SKU-{sku:05}\", \"quantity\": {qty}}}", if l == 0 { "" } else { ", " }, l + 1);
+            let _ = write!(
+                out,
+                "{}{{\"id\": \"{}\", \"sku\": \"SKU-{sku:05}\", \"quantity\": {qty}}}",
+                if l == 0 { "" } else { ", " },
+                l + 1
+            );
         }
         let _ = writeln!(out, "]}}{sep}");
     }
