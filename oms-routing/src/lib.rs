@@ -38,7 +38,7 @@
 //! let plan = router.route(&request, &stock, &usage)?;
 //! assert_eq!(plan.status(), PlanStatus::Partial); // standard customers: no vendor, CAP backordered
 //! assert_eq!(plan.backordered()[0].sku.as_str(), "CAP");
-//! assert!(plan.reasons()[0].contains("excluded"), "{:?}", plan.reasons());
+//! assert!(plan.reasons()[0].contains("locations the routing rules exclude"), "{:?}", plan.reasons());
 //!
 //! let gold = request.clone().attribute("tier", "gold");
 //! let plan = router.route(&gold, &stock, &usage)?;

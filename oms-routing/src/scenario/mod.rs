@@ -23,7 +23,7 @@
 //!   "policy": {"partial": "backorder"}}"#;
 //! let result = oms_routing::scenario::Scenario::from_json(input)?.run()?;
 //! assert_eq!(result.orders[0].status, "partial");
-//! assert_eq!(result.orders[0].cost.to_string(), "5.5");
+//! assert_eq!(result.orders[0].cost.to_string(), "5.500000");
 //! assert_eq!(result.totals.units, 1);
 //! assert!(result.to_json().contains("\"cost\": \"5.5000\""));
 //!
