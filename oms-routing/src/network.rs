@@ -199,6 +199,11 @@ impl Network {
         self.nodes.get(index.get())
     }
 
+    /// The index of a node id given as text.
+    pub fn index_of_str(&self, id: &str) -> Option<NodeIndex> {
+        self.index.get(id).copied()
+    }
+
     /// The node with an id.
     pub fn node_by_id(&self, id: &NodeId) -> Option<&Node> {
         self.index_of(id).and_then(|i| self.node(i))

@@ -227,30 +227,47 @@ impl Router {
     }
 }
 
-/// Every candidate's verdict: removed (by what), chosen (units, cost), or passed over. A node
-/// passed over is priced exactly when its lower bound could compete with the plan (or when there
-/// is no plan), and reported as "at least" its bound otherwise: a rule that depends only on the
-/// inputs, never on which nodes an engine happened to price.
+/// How many passed-over nodes get an exact price in an explanation: the runners-up.
+const PRICED_RUNNERS_UP: usize = 3;
+
+/// Every candidate's verdict: removed (by what), chosen (units, cost), or passed over. The
+/// [`PRICED_RUNNERS_UP`] passed-over nodes with the lowest cost bounds (ties by node) are priced
+/// exactly; the others are reported as "at least" their bound. The rule depends only on the
+/// inputs, never on which nodes an engine happened to price, and keeps explaining an order over
+/// a thousand nodes cheap.
 fn notes(p: &Problem<'_>, solution: Option<&Solution>) -> Vec<CandidateNote> {
     let mut notes = Vec::with_capacity(p.cands.len() + p.removed.len());
-    let plan_cost: Option<crate::Cost> = solution.map(|s| {
-        s.nodes
-            .iter()
-            .map(|&c| p.shipment_cost(c, s.takes.iter().filter(|t| t.cand == c).map(|t| t.units).sum(), true))
-            .sum()
-    });
+    let mut runners_up: Vec<(crate::Cost, crate::NodeIndex, usize, u32)> = Vec::with_capacity(PRICED_RUNNERS_UP + 1);
+    let mut chosen = vec![0u32; p.cands.len()];
+    if let Some(s) = solution {
+        for t in &s.takes {
+            chosen[t.cand] += t.units;
+        }
+    }
     for (c, cand) in p.cands.iter().enumerate() {
-        let chosen: u32 = solution.map_or(0, |s| s.takes.iter().filter(|t| t.cand == c).map(|t| t.units).sum());
-        let verdict = if chosen > 0 {
-            Verdict::Chosen { units: chosen, cost: p.shipment_cost(c, chosen, true) }
+        let verdict = if chosen[c] > 0 {
+            Verdict::Chosen { units: chosen[c], cost: p.shipment_cost(c, chosen[c], true) }
         } else {
             let could = p.could_supply(c);
             let bound = p.lower_bound_cost(c, could);
-            let exact = plan_cost.is_none_or(|plan| bound <= plan);
-            let cost = if exact { p.shipment_cost(c, could, true) } else { p.lower_bound_cost(c, could) };
-            Verdict::NotChosen { could_supply: could, cost, exact }
+            let key = (bound, cand.node, notes.len(), c as u32);
+            if runners_up.len() < PRICED_RUNNERS_UP
+                || runners_up.last().is_some_and(|last| (key.0, key.1) < (last.0, last.1))
+            {
+                let at = runners_up.partition_point(|r| (r.0, r.1) < (key.0, key.1));
+                runners_up.insert(at, key);
+                runners_up.truncate(PRICED_RUNNERS_UP);
+            }
+            Verdict::NotChosen { could_supply: could, cost: bound, exact: false }
         };
         notes.push(CandidateNote { node: cand.node, verdict });
+    }
+    for (_, _, at, c) in runners_up {
+        if let Some(CandidateNote { verdict: Verdict::NotChosen { could_supply, cost, exact }, .. }) = notes.get_mut(at)
+        {
+            *cost = p.shipment_cost(c as usize, *could_supply, true);
+            *exact = true;
+        }
     }
     for (node, removal) in &p.removed {
         notes.push(CandidateNote { node: *node, verdict: Verdict::Removed { removal: removal.clone() } });

@@ -82,6 +82,29 @@ impl Stock {
         Ok(())
     }
 
+    /// Adds a row that must be new; false (and nothing changes) when the pair is already set.
+    pub(crate) fn insert_new(&mut self, index: NodeIndex, sku: Sku, units: u32) -> bool {
+        let holders = self.by_sku.entry(sku).or_default();
+        // Rows usually arrive grouped by node, so the new holder belongs at the end.
+        match holders.last() {
+            Some(&(last, _)) if last < index => {
+                holders.push((index, units));
+                true
+            }
+            None => {
+                holders.push((index, units));
+                true
+            }
+            Some(_) => match holders.binary_search_by_key(&index, |&(n, _)| n) {
+                Ok(_) => false,
+                Err(at) => {
+                    holders.insert(at, (index, units));
+                    true
+                }
+            },
+        }
+    }
+
     /// Units of `sku` available at `node` (0 when unknown).
     pub fn available(&self, node: &NodeId, sku: &Sku) -> u32 {
         let Some(&index) = self.index.get(node) else { return 0 };

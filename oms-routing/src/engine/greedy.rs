@@ -217,9 +217,14 @@ pub(crate) fn solve(p: &Problem<'_>) -> Option<Solution> {
     consume(p, anchors[0].0, &mut open, &mut left);
     while open.iter().any(|&u| u > 0) && cover.len() < p.kmax {
         relevant(p, &open, false, &mut seen, &mut among);
+        let open_units: u32 = open.iter().sum();
         let mut pick: Option<(usize, u32, Score)> = None;
         for &c in &among {
             if cover.contains(&c) {
+                continue;
+            }
+            // A node adds at most every open unit: its fixed part over that is a per-unit bound.
+            if pick.as_ref().is_some_and(|b| !p.cands[c].fixed_lb.per_unit_lt(open_units, &b.2, b.1)) {
                 continue;
             }
             let (units, part) = reach(p, c, &open, &mut left);

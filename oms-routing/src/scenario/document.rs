@@ -1,6 +1,7 @@
 //! The scenario document as written (permissive types), and its validation into a
 //! [`Scenario`](super::Scenario) that names the offending element on every refusal.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use oms_core::{GeoPoint, LineId, NodeId, OrderId, Sku};
@@ -13,13 +14,15 @@ use crate::{
 };
 
 #[derive(Deserialize)]
-pub(super) struct Doc {
+pub(super) struct Doc<'a> {
     version: Option<serde_json::Value>,
     nodes: Option<Vec<RawNode>>,
     #[serde(default)]
     lanes: Vec<RawLane>,
-    inventory: Option<Vec<RawStock>>,
-    orders: Option<Vec<RawOrder>>,
+    #[serde(borrow)]
+    inventory: Option<Vec<RawStock<'a>>>,
+    #[serde(borrow)]
+    orders: Option<Vec<RawOrder<'a>>>,
     #[serde(default)]
     policy: RawPolicy,
 }
@@ -51,25 +54,33 @@ struct RawLane {
 }
 
 #[derive(Deserialize)]
-struct RawStock {
-    node: String,
-    sku: String,
+struct RawStock<'a> {
+    #[serde(borrow)]
+    node: Cow<'a, str>,
+    #[serde(borrow)]
+    sku: Cow<'a, str>,
     available: i64,
 }
 
 #[derive(Deserialize)]
-struct RawOrder {
-    id: String,
-    method: String,
+struct RawOrder<'a> {
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(borrow)]
+    method: Cow<'a, str>,
     destination: Option<RawPoint>,
-    pickup_node: Option<String>,
-    lines: Vec<RawLine>,
+    #[serde(borrow)]
+    pickup_node: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    lines: Vec<RawLine<'a>>,
 }
 
 #[derive(Deserialize)]
-struct RawLine {
-    id: String,
-    sku: String,
+struct RawLine<'a> {
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(borrow)]
+    sku: Cow<'a, str>,
     quantity: i64,
 }
 
@@ -111,7 +122,7 @@ pub(super) struct Parts {
     pub requests: Vec<Request>,
 }
 
-impl Doc {
+impl Doc<'_> {
     pub fn validate(self) -> Result<Parts> {
         match &self.version {
             Some(serde_json::Value::Number(n)) if n.as_i64() == Some(1) => {}
@@ -176,20 +187,26 @@ impl Doc {
         let network = Network::new(built, lanes).map_err(|e| invalid("nodes", e.to_string()))?;
 
         let mut stock = Stock::new(&network);
-        let mut pairs = HashSet::with_capacity(inventory.len());
+        // Skus repeat across thousands of rows: share one id per sku.
+        let mut skus: HashMap<String, Sku> = HashMap::new();
+        let mut sku_of = |element: &dyn Fn() -> String, text: &str| -> Result<Sku> {
+            if let Some(sku) = skus.get(text) {
+                return Ok(sku.clone());
+            }
+            let sku: Sku = id(&element(), "sku", text)?;
+            skus.insert(text.to_owned(), sku.clone());
+            Ok(sku)
+        };
         for (i, s) in inventory.iter().enumerate() {
-            let element = format!("inventory[{i}] {:?}/{:?}", s.node, s.sku);
-            let node: NodeId = id(&element, "node", &s.node)?;
-            let sku: Sku = id(&element, "sku", &s.sku)?;
-            if network.index_of(&node).is_none() {
-                return Err(invalid(element, format!("unknown node {node}")));
-            }
+            let element = || format!("inventory[{i}] {:?}/{:?}", s.node, s.sku);
+            let index =
+                network.index_of_str(&s.node).ok_or_else(|| invalid(element(), format!("unknown node {}", s.node)))?;
+            let sku = sku_of(&element, &s.sku)?;
             let available = u32::try_from(s.available)
-                .map_err(|_| invalid(&element, format!("available {} must be 0..=4294967295", s.available)))?;
-            if !pairs.insert((node.clone(), sku.clone())) {
-                return Err(invalid(element, "this (node, sku) pair appears twice"));
+                .map_err(|_| invalid(element(), format!("available {} must be 0..=4294967295", s.available)))?;
+            if !stock.insert_new(index, sku, available) {
+                return Err(invalid(element(), "this (node, sku) pair appears twice"));
             }
-            stock.set(&node, sku, available)?;
         }
 
         let mut requests = Vec::with_capacity(orders.len());
@@ -200,7 +217,7 @@ impl Doc {
             if !order_ids.insert(order.clone()) {
                 return Err(invalid(element, "duplicate order id"));
             }
-            let mut request = match o.method.as_str() {
+            let mut request = match o.method.as_ref() {
                 "ship" => {
                     let to =
                         o.destination.as_ref().ok_or_else(|| invalid(&element, "a ship order needs destination"))?;
@@ -225,18 +242,17 @@ impl Doc {
             if o.lines.is_empty() {
                 return Err(invalid(element, "has no lines"));
             }
-            let mut line_ids: HashMap<&str, ()> = HashMap::with_capacity(o.lines.len());
             for (j, l) in o.lines.iter().enumerate() {
                 let element = format!("orders[{i}].lines[{j}] {:?}", l.id);
                 let line: LineId = id(&element, "id", &l.id)?;
-                if line_ids.insert(l.id.as_str(), ()).is_some() {
+                if o.lines.iter().take(j).any(|earlier| earlier.id == l.id) {
                     return Err(invalid(element, "duplicate line id in the order"));
                 }
                 let quantity = u32::try_from(l.quantity)
                     .ok()
                     .filter(|&q| q >= 1)
                     .ok_or_else(|| invalid(&element, format!("quantity {} must be at least 1", l.quantity)))?;
-                request = request.line(line, id(&element, "sku", &l.sku)?, quantity);
+                request = request.line(line, sku_of(&|| element.clone(), &l.sku)?, quantity);
             }
             if request.units() > u64::from(u32::MAX) {
                 return Err(invalid(element, "asks for more than 4294967295 units"));
