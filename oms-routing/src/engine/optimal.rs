@@ -44,8 +44,12 @@ impl Search<'_, '_> {
         for i in from..self.order.len() {
             let c = self.order[i];
             let lb = fixed_lb + self.p.cands[c].fixed_lb;
+            let reachable = self.reachable_units(i);
+            // Under a reject policy only complete plans count, incumbent or not.
+            if !self.p.backorder && reachable < self.p.total {
+                return;
+            }
             if let Some(best) = &self.best {
-                let reachable = self.reachable_units(i);
                 if reachable < best.units {
                     return;
                 }
@@ -66,8 +70,25 @@ impl Search<'_, '_> {
     }
 }
 
+/// True when no plan can fill every unit, whatever the node set: some sku lacks stock (or
+/// capacity to pick it) across all candidates, or, with lines kept whole, no single node holds a
+/// whole line. Checked before searching so an unfillable order under a reject policy is refused
+/// at once instead of after enumerating every set.
+fn cannot_fill(p: &Problem<'_>) -> bool {
+    let n = p.cands.len();
+    let short = (0..p.demand.len()).any(|g| {
+        let reach: u64 = (0..n).map(|c| u64::from(p.supply(c, g).min(p.cands[c].cap))).sum();
+        reach < u64::from(p.demand[g])
+    });
+    short
+        || (!p.split_lines && p.lines.iter().any(|l| (0..n).all(|c| p.supply(c, l.group).min(p.cands[c].cap) < l.qty)))
+}
+
 /// The best plan, starting from `incumbent` (a greedy plan, to prune early).
 pub(crate) fn solve(p: &Problem<'_>, incumbent: Option<Solution>) -> Option<Solution> {
+    if !p.backorder && cannot_fill(p) {
+        return None;
+    }
     let groups = p.demand.len();
     let mut order: Vec<usize> = (0..p.cands.len()).collect();
     order.sort_by(|&a, &b| p.cands[a].fixed_lb.cmp(&p.cands[b].fixed_lb).then(p.cands[a].node.cmp(&p.cands[b].node)));
