@@ -2,12 +2,11 @@
 //! filters, what each can supply, and the cost model both engines share.
 
 use std::cell::Cell;
-use std::sync::Arc;
 
 use oms_core::{GeoPoint, Sku};
 
 use crate::explain::Removal;
-use crate::network::{NodeFacts, SHIP, TRANSFER, km_lower_bound, unit_vector};
+use crate::network::{NodeFacts, unit_vector};
 use crate::rules::strategy::{FilterRule, Strategy};
 use crate::score::{Measure, Objective, Score};
 use crate::{Cost, Destination, Error, Filter, Network, NodeIndex, Request, Result, StockView, Usage};
@@ -16,10 +15,10 @@ use crate::{Cost, Destination, Error, Filter, Network, NodeIndex, Request, Resul
 /// and pass it to [`Router::route_with`](crate::Router::route_with).
 #[derive(Debug, Default, Clone)]
 pub struct Scratch {
-    slot: Vec<u32>,
-    touched: Vec<u32>,
+    pub(crate) slot: Vec<u32>,
+    pub(crate) touched: Vec<u32>,
     /// Transfer cost to the current pickup point per node, in millionths (-1: no path).
-    transfer: Vec<i64>,
+    pub(crate) transfer: Vec<i64>,
     /// Buffers lent to each problem and returned after it (no allocation per order).
     cands: Vec<Cand>,
     supply: Vec<u32>,
@@ -33,9 +32,8 @@ impl Scratch {
     }
 }
 
-const UNSEEN: u32 = u32::MAX;
-const REMOVED: u32 = u32::MAX - 1;
-const EXCLUDED: u32 = u32::MAX - 2;
+pub(crate) const UNSEEN: u32 = u32::MAX;
+pub(crate) const EXCLUDED: u32 = u32::MAX - 2;
 
 /// How a candidate reaches the customer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,12 +53,12 @@ pub(crate) struct Cand {
     /// Units of capacity left (u32::MAX: unlimited).
     pub cap: u32,
     /// Fixed score parts that do not depend on distance.
-    base: Score,
+    pub base: Score,
     /// Per-unit score (before the stock-depth part).
     pub unit: Score,
     pub fixed_lb: Score,
-    km_lb: f64,
-    km: Cell<f64>,
+    pub km_lb: f64,
+    pub km: Cell<f64>,
 }
 
 #[derive(Clone, Debug)]
@@ -91,197 +89,16 @@ pub(crate) struct Problem<'a> {
     holder_at: Vec<usize>,
     /// True when no two lines share a sku (the common case, with a faster path).
     pub distinct: bool,
+    /// Units each candidate could supply alone towards the whole order.
+    full: Vec<u32>,
     /// Units held anywhere per group, before filters.
     pub held: Vec<u64>,
     pub total: u32,
     point: Option<GeoPoint>,
 }
 
-struct Gather<'p, 'a> {
-    network: &'a Network,
-    request: &'a Request,
-    strategy: &'a Strategy,
-    objective: &'a Objective,
-    usage: &'a Usage,
-    point: Option<(GeoPoint, [f64; 3])>,
-    pickup: Option<NodeIndex>,
-    groups: usize,
-    group: usize,
-    has_safety: bool,
-    scratch: &'p mut Scratch,
-    cands: Vec<Cand>,
-    supply: Vec<u32>,
-    removed: Vec<(NodeIndex, Removal)>,
-    held: Vec<u64>,
-}
-
-impl Gather<'_, '_> {
-    fn visit(&mut self, node: NodeIndex, units: u32) {
-        let Some(slot) = self.scratch.slot.get(node.get()).copied() else { return };
-        if let Some(h) = self.held.get_mut(self.group) {
-            *h += u64::from(units);
-        }
-        let slot = match slot {
-            REMOVED => return,
-            UNSEEN | EXCLUDED => {
-                self.scratch.touched.push(node.get() as u32);
-                match self.admit(node, slot == EXCLUDED) {
-                    Ok(cand) => {
-                        let at = self.cands.len() as u32;
-                        self.cands.push(cand);
-                        self.supply.extend(std::iter::repeat_n(0, self.groups));
-                        self.scratch.slot[node.get()] = at;
-                        at
-                    }
-                    Err(removal) => {
-                        self.removed.push((node, removal));
-                        self.scratch.slot[node.get()] = REMOVED;
-                        return;
-                    }
-                }
-            }
-            at => at,
-        };
-        let usable = if self.has_safety { units.saturating_sub(self.safety(node)) } else { units };
-        let cell = &mut self.supply[slot as usize * self.groups + self.group];
-        *cell = cell.saturating_add(usable);
-    }
-
-    fn safety(&self, node: NodeIndex) -> u32 {
-        let Some(n) = self.network.node(node) else { return 0 };
-        self.strategy
-            .filters
-            .iter()
-            .map(|f| match f {
-                FilterRule::Data(d) => d.safety_at(n),
-                FilterRule::Code(..) => 0,
-            })
-            .max()
-            .unwrap_or(0)
-    }
-
-    /// The built-in checks, then the strategy's filters, in order; the first failure names the
-    /// removal.
-    fn admit(&self, index: NodeIndex, excluded: bool) -> std::result::Result<Cand, Removal> {
-        let facts: &NodeFacts = self.network.facts(index);
-        if !facts.enabled {
-            return Err(Removal::Disabled);
-        }
-        if excluded {
-            return Err(Removal::Excluded);
-        }
-        let source = match self.pickup {
-            None if facts.methods & SHIP == 0 => return Err(Removal::NoShipping),
-            None => Source::Ship,
-            Some(p) if p == index => Source::Local,
-            Some(_) if facts.methods & TRANSFER == 0 => return Err(Removal::NoTransfer),
-            Some(_) => match self.scratch.transfer.get(index.get()) {
-                Some(&micros) if micros >= 0 => Source::Transfer(Cost::from_micros(micros)),
-                _ => return Err(Removal::NoLane),
-            },
-        };
-        let Some(node) = self.network.node(index) else { return Err(Removal::Disabled) };
-        if facts.restricted && !node.serves(self.request.sales_channel()) {
-            return Err(Removal::Channel);
-        }
-        let (units_left, orders_left) = (self.usage.units_left(index), self.usage.orders_left(index));
-        if units_left == Some(0) || orders_left == Some(0) {
-            return Err(Removal::CapacityExhausted);
-        }
-        let km_lb = match (source, self.point) {
-            (Source::Local, _) | (_, None) => 0.0,
-            (_, Some((_, v))) => km_lower_bound(&facts.unit_vector, &v),
-        };
-        let km = Cell::new(if source == Source::Local { 0.0 } else { f64::NAN });
-        for rule in &self.strategy.filters {
-            match rule {
-                FilterRule::Data(filter) => match filter {
-                    Filter::RadiusKm(max_km) => {
-                        let beyond = km_lb > *max_km || {
-                            let exact = self.exact_km(index, &km);
-                            exact > *max_km
-                        };
-                        if beyond {
-                            return Err(Removal::Radius { max_km: *max_km });
-                        }
-                    }
-                    Filter::Kinds(kinds) if !kinds.contains(&node.kind()) => {
-                        return Err(Removal::Kind { kind: node.kind() });
-                    }
-                    Filter::ExcludeKinds(kinds) if kinds.contains(&node.kind()) => {
-                        return Err(Removal::Kind { kind: node.kind() });
-                    }
-                    Filter::RequireTags(tags) => {
-                        if let Some(tag) = tags.iter().find(|t| !node.has_tag(t)) {
-                            return Err(Removal::Tag { tag: tag.clone(), required: true });
-                        }
-                    }
-                    Filter::ExcludeTags(tags) => {
-                        if let Some(tag) = tags.iter().find(|t| node.has_tag(t)) {
-                            return Err(Removal::Tag { tag: tag.clone(), required: false });
-                        }
-                    }
-                    Filter::CapacityLeft { units, orders }
-                        if units_left.is_some_and(|l| l < *units) || orders_left.is_some_and(|l| l < *orders) =>
-                    {
-                        return Err(Removal::CapacityLeft { units: *units, orders: *orders });
-                    }
-                    _ => {}
-                },
-                FilterRule::Code(name, f) => {
-                    if !f.keep(node, self.request) {
-                        return Err(Removal::Custom { name: Arc::from(name.as_str()) });
-                    }
-                }
-            }
-        }
-        let mut base = Score::default();
-        let mut unit = Score::default();
-        for term in &self.objective.terms {
-            let fixed = match term.measure {
-                Measure::Cost => {
-                    unit.0[term.level] += term.scale(facts.unit_cost.micros());
-                    match source {
-                        Source::Ship => facts.shipment_cost.micros(),
-                        Source::Transfer(c) => c.micros(),
-                        Source::Local => 0,
-                    }
-                }
-                Measure::Priority => i64::from(node.priority()),
-                Measure::Shipments => 1,
-                Measure::Code(i) => {
-                    self.strategy.code_rankers.get(i).map_or(0, |(_, r)| r.score(node, self.request).max(0))
-                }
-                Measure::Distance | Measure::Depth => 0,
-            };
-            base.0[term.level] = base.0[term.level].saturating_add(term.scale(fixed));
-        }
-        let mut cand = Cand {
-            node: index,
-            source,
-            cap: units_left.unwrap_or(u32::MAX),
-            base,
-            unit,
-            fixed_lb: Score::default(),
-            km_lb,
-            km,
-        };
-        cand.fixed_lb = base + distance_part(self.objective, facts, &cand, km_lb, true);
-        Ok(cand)
-    }
-
-    fn exact_km(&self, index: NodeIndex, cache: &Cell<f64>) -> f64 {
-        if cache.get().is_nan()
-            && let (Some(node), Some((p, _))) = (self.network.node(index), self.point)
-        {
-            cache.set(node.location().distance_km(&p));
-        }
-        cache.get()
-    }
-}
-
 /// The distance-dependent parts of a candidate's fixed score, at `km` (floored for a bound).
-fn distance_part(objective: &Objective, facts: &NodeFacts, cand: &Cand, km: f64, floor: bool) -> Score {
+pub(crate) fn distance_part(objective: &Objective, facts: &NodeFacts, cand: &Cand, km: f64, floor: bool) -> Score {
     let mut s = Score::default();
     if cand.source == Source::Local {
         return s;
@@ -383,7 +200,7 @@ impl<'a> Problem<'a> {
         supply.reserve(256 * groups);
         let mut holders = std::mem::take(&mut scratch.holders);
         holders.clear();
-        let mut g = Gather {
+        let mut g = crate::admission::Gather {
             network,
             request,
             strategy,
@@ -404,7 +221,7 @@ impl<'a> Problem<'a> {
             g.group = group;
             stock.for_each_holder_indexed(network, sku, &mut |node, units| g.visit(node, units));
         }
-        let Gather { cands, supply, mut removed, held, scratch, .. } = g;
+        let crate::admission::Gather { cands, supply, mut removed, held, scratch, .. } = g;
         for &t in &scratch.touched {
             scratch.slot[t as usize] = UNSEEN;
         }
@@ -438,7 +255,7 @@ impl<'a> Problem<'a> {
         }
         holder_at.push(holders.len());
         let total = demand.iter().fold(0u32, |a, &d| a.saturating_add(d));
-        Ok(Problem {
+        let mut problem = Problem {
             network,
             request,
             objective,
@@ -454,10 +271,15 @@ impl<'a> Problem<'a> {
             holders,
             holder_at,
             distinct: groups == request.lines().len(),
+            full: Vec::new(),
             held,
             total,
             point,
-        })
+        };
+        let open: Vec<u32> = problem.lines.iter().map(|l| l.qty).collect();
+        let mut left = Vec::with_capacity(groups);
+        problem.full = (0..problem.cands.len()).map(|c| problem.reach_units(c, &open, &mut left)).collect();
+        Ok(problem)
     }
 
     /// Hands the problem's buffers back for the next order.
@@ -559,29 +381,54 @@ impl<'a> Problem<'a> {
         fixed + facts.unit_cost.times(units)
     }
 
-    /// Units the candidate could supply alone (stock and capacity), with every line whole when
-    /// lines may not be split.
+    /// Units the candidate could supply alone towards the whole order (stock, capacity, whole
+    /// lines when lines may not be split).
     pub fn could_supply(&self, c: usize) -> u32 {
-        let cap = self.cands[c].cap;
+        self.full.get(c).copied().unwrap_or(0)
+    }
+
+    /// What candidate `c` would take of the `open` units of each line: stock (shared by lines of
+    /// one sku), capacity, and whole lines when lines may not be split (a partial line only when
+    /// backordering). The one definition every engine step uses.
+    #[inline]
+    pub fn reach_units(&self, c: usize, open: &[u32], left: &mut Vec<u32>) -> u32 {
+        let row = self.supply_row(c);
+        let mut cap = self.cands[c].cap;
         let mut units = 0u32;
-        if self.split_lines {
-            for (&d, &have) in self.demand.iter().zip(self.supply_row(c)) {
-                units = units.saturating_add(d.min(have));
+        if self.distinct {
+            for (need, &want) in self.lines.iter().zip(open) {
+                if want > 0 {
+                    let t = self.take(want, row.get(need.group).copied().unwrap_or(0).min(cap));
+                    cap -= t;
+                    units += t;
+                }
             }
-        } else {
-            let mut left: Vec<u32> = (0..self.demand.len()).map(|g| self.supply(c, g)).collect();
-            for line in &self.lines {
-                let take = if left[line.group] >= line.qty {
-                    line.qty
-                } else if self.backorder {
-                    left[line.group]
-                } else {
-                    0
-                };
-                left[line.group] -= take;
-                units = units.saturating_add(take);
-            }
+            return units;
         }
-        units.min(cap)
+        left.clear();
+        left.extend_from_slice(row);
+        for (need, &want) in self.lines.iter().zip(open) {
+            if want == 0 {
+                continue;
+            }
+            let Some(have) = left.get_mut(need.group) else { continue };
+            let t = self.take(want, (*have).min(cap));
+            *have -= t;
+            cap -= t;
+            units += t;
+        }
+        units
+    }
+
+    /// Units of a line wanting `want` that a node offering `have` supplies.
+    #[inline]
+    pub fn take(&self, want: u32, have: u32) -> u32 {
+        if self.split_lines || have >= want {
+            want.min(have)
+        } else if self.backorder {
+            have
+        } else {
+            0
+        }
     }
 }

@@ -17,46 +17,24 @@ use crate::score::Score;
 
 const ANCHORS: usize = 3;
 
-/// What a candidate would take of each open line, honouring stock (shared by lines of one
-/// sku), capacity, and whole lines when lines may not be split.
-#[inline]
-fn take(p: &Problem<'_>, want: u32, have: u32) -> u32 {
-    if p.split_lines || have >= want {
-        want.min(have)
-    } else if p.backorder {
-        have
-    } else {
-        0
-    }
-}
-
 /// What one candidate would add given what is still open: units and their per-unit score.
 #[inline]
 fn reach(p: &Problem<'_>, c: usize, open: &[u32], left: &mut Vec<u32>) -> (u32, Score) {
-    let row = p.supply_row(c);
-    let mut cap = p.cands[c].cap;
-    let mut units = 0u32;
-    if p.distinct && !p.has_depth() {
-        for (need, &want) in p.lines.iter().zip(open) {
-            if want == 0 {
-                continue;
-            }
-            let have = row.get(need.group).copied().unwrap_or(0).min(cap);
-            let t = take(p, want, have);
-            cap -= t;
-            units += t;
-        }
+    if !p.has_depth() {
+        let units = p.reach_units(c, open, left);
         return (units, p.cands[c].unit.times(units));
     }
+    let mut cap = p.cands[c].cap;
+    let mut units = 0u32;
     left.clear();
-    left.extend_from_slice(row);
+    left.extend_from_slice(p.supply_row(c));
     let mut part = Score::default();
     for (need, &want) in p.lines.iter().zip(open) {
         if want == 0 || cap == 0 {
             continue;
         }
         let Some(have) = left.get_mut(need.group) else { continue };
-        let t = take(p, want, (*have).min(cap));
+        let t = p.take(want, (*have).min(cap));
         *have -= t;
         cap -= t;
         units += t;
@@ -77,7 +55,7 @@ fn consume(p: &Problem<'_>, c: usize, open: &mut [u32], left: &mut Vec<u32>) {
         if want == 0 || cap == 0 {
             continue;
         }
-        let t = take(p, want, left[need.group].min(cap));
+        let t = p.take(want, left[need.group].min(cap));
         left[need.group] -= t;
         cap -= t;
         open[line] -= t;
@@ -180,7 +158,12 @@ pub(crate) fn solve(p: &Problem<'_>) -> Option<Solution> {
         {
             continue;
         }
-        let (units, part) = reach(p, c, &full, &mut left);
+        let (units, part) = if p.has_depth() {
+            reach(p, c, &full, &mut left)
+        } else {
+            let units = p.could_supply(c);
+            (units, p.cands[c].unit.times(units))
+        };
         if units == 0 {
             continue;
         }
