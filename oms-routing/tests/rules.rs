@@ -210,7 +210,18 @@ fn rankers_cost_distance_priority_depth_shipments_weights_and_code() {
     let by = |rankers: Vec<Ranker>| Strategy::new("r").ranking(Ranking::Lexicographic(rankers)).engine(Engine::Optimal);
 
     assert_eq!(nodes_of(&route(&net, by(vec![Ranker::Cost]), &s, &tee(1))), ["STORE-A"]);
-    assert_eq!(nodes_of(&route(&net, by(vec![Ranker::Distance, Ranker::Cost]), &s, &tee(1))), ["STORE-A"]);
+    // Nearest is not cheapest: NEAR sits at the door but charges 20 a box; FAR is 500 km off.
+    let two_nodes = Network::new(
+        vec![
+            node("NEAR", NodeKind::Store, CHICAGO.0, CHICAGO.1, "20.00", "0", "0"),
+            node("FAR", NodeKind::Warehouse, 45.0, -88.0, "1.00", "0.0010", "0"),
+        ],
+        vec![],
+    )
+    .unwrap();
+    let both = stock(&two_nodes, &[("NEAR", "TEE", 1), ("FAR", "TEE", 1)]);
+    assert_eq!(nodes_of(&route(&two_nodes, by(vec![Ranker::Cost]), &both, &tee(1))), ["FAR"]);
+    assert_eq!(nodes_of(&route(&two_nodes, by(vec![Ranker::Distance, Ranker::Cost]), &both, &tee(1))), ["NEAR"]);
     let no_a = stock(&net, &[("DC", "TEE", 50), ("STORE-B", "TEE", 9)]);
     assert_eq!(nodes_of(&route(&net, by(vec![Ranker::Cost]), &no_a, &tee(1))), ["STORE-B"]);
     assert_eq!(
