@@ -14,7 +14,10 @@ use oms_routing::strategies::{ScenarioConfig, scenario_json};
 use oms_routing::{Engine, Scratch, Usage};
 
 fn scenario(orders: usize, pickup_percent: u32) -> Scenario {
-    let config = ScenarioConfig { orders, pickup_percent, ..ScenarioConfig::default() };
+    scenario_with(ScenarioConfig { orders, pickup_percent, ..ScenarioConfig::default() })
+}
+
+fn scenario_with(config: ScenarioConfig) -> Scenario {
     Scenario::from_json(&scenario_json(&config, 7)).unwrap().with_engine(Engine::Greedy).unwrap()
 }
 
@@ -29,6 +32,22 @@ fn bench_greedy(c: &mut Criterion) {
         b.iter(|| {
             for r in s.requests() {
                 black_box(s.router().route_with(&mut scratch, r, s.stock(), &usage).unwrap());
+            }
+        })
+    });
+    // The same network with stores carrying 1% of the catalogue (~15 holders per sku instead of
+    // ~55): routing time follows the number of candidate nodes.
+    let sparse = scenario_with(ScenarioConfig {
+        orders: 10_000,
+        pickup_percent: 0,
+        store_assortment_percent: 1,
+        ..ScenarioConfig::default()
+    });
+    group.bench_function("greedy_3_lines_1000_nodes_5000_skus_ship_sparse_stores", |b| {
+        let mut scratch = Scratch::new();
+        b.iter(|| {
+            for r in sparse.requests() {
+                black_box(sparse.router().route_with(&mut scratch, r, sparse.stock(), &usage).unwrap());
             }
         })
     });

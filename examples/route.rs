@@ -54,6 +54,9 @@ fn run(args: &[String]) -> Result<String, String> {
             "--nodes" => config.nodes = number(value(args, &mut i, "--nodes")?, "--nodes")?,
             "--skus" => config.skus = number(value(args, &mut i, "--skus")?, "--skus")?,
             "--lines" => config.lines = number(value(args, &mut i, "--lines")?, "--lines")?,
+            "--assortment" => {
+                config.store_assortment_percent = number(value(args, &mut i, "--assortment")?, "--assortment")? as u32
+            }
             "--mode" => {
                 mode = Some(match value(args, &mut i, "--mode")? {
                     "greedy" => Engine::Greedy,

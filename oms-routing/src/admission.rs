@@ -156,7 +156,16 @@ impl Gather<'_, '_> {
         }
         let mut base = Score::default();
         let mut unit = Score::default();
-        for term in &self.objective.terms {
+        if self.objective.cost_only {
+            // The scenario's objective: one level, cost at its natural scale.
+            unit.0[0] = facts.unit_cost.micros();
+            base.0[0] = match source {
+                Source::Ship => facts.shipment_cost.micros(),
+                Source::Transfer(c) => c.micros(),
+                Source::Local => 0,
+            };
+        }
+        for term in self.objective.terms.iter().filter(|_| !self.objective.cost_only) {
             let fixed = match term.measure {
                 Measure::Cost => {
                     unit.0[term.level] += term.scale(facts.unit_cost.micros());

@@ -98,6 +98,7 @@ pub(crate) struct Problem<'a> {
 }
 
 /// The distance-dependent parts of a candidate's fixed score, at `km` (floored for a bound).
+#[inline]
 pub(crate) fn distance_part(objective: &Objective, facts: &NodeFacts, cand: &Cand, km: f64, floor: bool) -> Score {
     let mut s = Score::default();
     if cand.source == Source::Local {
