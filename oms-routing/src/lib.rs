@@ -59,7 +59,7 @@
 //! - [`Router::route`] turns a [`Request`] into a [`Plan`]: shipments, backorders, [`Cost`],
 //!   and an [`Explanation`].
 //! - [`scenario`]: the routing scenario format (read, validate, route a batch, write).
-//! - Feature `proptest`: [`strategies`] for property tests and a seeded scenario generator.
+//! - Feature `proptest`: `strategies` for property tests and a seeded scenario generator.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
