@@ -45,10 +45,12 @@ impl Gather<'_, '_> {
             UNSEEN | EXCLUDED => {
                 self.scratch.touched.push(node.get() as u32);
                 match self.admit(node, slot == EXCLUDED) {
-                    Ok(cand) => {
-                        let at = self.cands.len() as u32;
-                        self.cands.push(cand);
-                        self.supply.extend(std::iter::repeat_n(0, self.groups));
+                    Ok(()) => {
+                        let at = (self.cands.len() - 1) as u32;
+                        match [0u32; 8].get(..self.groups) {
+                            Some(zeros) => self.supply.extend_from_slice(zeros),
+                            None => self.supply.resize(self.supply.len() + self.groups, 0),
+                        }
                         self.scratch.slot[node.get()] = at;
                         at
                     }
@@ -80,8 +82,8 @@ impl Gather<'_, '_> {
     }
 
     /// The built-in checks, then the strategy's filters, in order; the first failure names the
-    /// removal.
-    fn admit(&self, index: NodeIndex, excluded: bool) -> std::result::Result<Cand, Removal> {
+    /// removal. An admitted node is pushed as the last candidate.
+    fn admit(&mut self, index: NodeIndex, excluded: bool) -> std::result::Result<(), Removal> {
         let facts: &NodeFacts = self.network.facts(index);
         if !facts.enabled {
             return Err(Removal::Disabled);
@@ -165,7 +167,8 @@ impl Gather<'_, '_> {
                 Source::Local => 0,
             };
         }
-        for term in self.objective.terms.iter().filter(|_| !self.objective.cost_only) {
+        let terms: &[crate::score::Term] = if self.objective.cost_only { &[] } else { &self.objective.terms };
+        for term in terms {
             let fixed = match term.measure {
                 Measure::Cost => {
                     unit.0[term.level] += term.scale(facts.unit_cost.micros());
@@ -184,18 +187,26 @@ impl Gather<'_, '_> {
             };
             base.0[term.level] = base.0[term.level].saturating_add(term.scale(fixed));
         }
-        let mut cand = Cand {
+        self.cands.push(Cand {
             node: index,
             source,
             cap: units_left.unwrap_or(u32::MAX),
             base,
             unit,
-            fixed_lb: Score::default(),
+            fixed_lb: base,
             km_lb,
             km,
-        };
-        cand.fixed_lb = base + distance_part(self.objective, facts, &cand, km_lb, true);
-        Ok(cand)
+        });
+        if let Some(cand) = self.cands.last_mut() {
+            if self.objective.cost_only {
+                if source == Source::Ship {
+                    cand.fixed_lb.0[0] = base.0[0].saturating_add(facts.cost_per_km.per_km_floor(km_lb).micros());
+                }
+            } else {
+                cand.fixed_lb = base + distance_part(self.objective, facts, cand, km_lb, true);
+            }
+        }
+        Ok(())
     }
 
     fn exact_km(&self, index: NodeIndex, cache: &Cell<f64>) -> f64 {

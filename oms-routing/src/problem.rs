@@ -220,7 +220,16 @@ impl<'a> Problem<'a> {
         };
         for (group, sku) in skus.iter().enumerate() {
             g.group = group;
-            stock.for_each_holder_indexed(network, sku, &mut |node, units| g.visit(node, units));
+            match stock.holders_in(network, sku) {
+                Some(holders) => {
+                    for &(node, units) in holders {
+                        if units > 0 {
+                            g.visit(node, units);
+                        }
+                    }
+                }
+                None => stock.for_each_holder_indexed(network, sku, &mut |node, units| g.visit(node, units)),
+            }
         }
         let crate::admission::Gather { cands, supply, mut removed, held, scratch, .. } = g;
         for &t in &scratch.touched {
@@ -396,6 +405,13 @@ impl<'a> Problem<'a> {
         let row = self.supply_row(c);
         let mut cap = self.cands[c].cap;
         let mut units = 0u32;
+        if self.distinct && self.split_lines {
+            // Capacity caps the sum: no need to thread it through the lines.
+            for (need, &want) in self.lines.iter().zip(open) {
+                units = units.saturating_add(want.min(row.get(need.group).copied().unwrap_or(0)));
+            }
+            return units.min(cap);
+        }
         if self.distinct {
             for (need, &want) in self.lines.iter().zip(open) {
                 if want > 0 {

@@ -22,6 +22,14 @@ pub trait StockView {
     /// Calls `visit(node, units)` for every node holding units of `sku`.
     fn for_each_holder(&self, sku: &Sku, visit: &mut dyn FnMut(&NodeId, u32));
 
+    /// The holders of `sku` as a borrowed slice of `(index, units)` (units may be 0), when the
+    /// view keeps them that way for this network: the fastest path. `None` (the default) makes
+    /// routing use [`StockView::for_each_holder_indexed`].
+    fn holders_in(&self, network: &Network, sku: &Sku) -> Option<&[(NodeIndex, u32)]> {
+        let _ = (network, sku);
+        None
+    }
+
     /// The same by node index. The provided method maps ids through the network; a view that
     /// already knows the network's indexes (like [`Stock`]) overrides it to skip the lookup.
     fn for_each_holder_indexed(&self, network: &Network, sku: &Sku, visit: &mut dyn FnMut(NodeIndex, u32)) {
@@ -159,6 +167,14 @@ impl Stock {
 }
 
 impl StockView for Stock {
+    fn holders_in(&self, network: &Network, sku: &Sku) -> Option<&[(NodeIndex, u32)]> {
+        if Arc::ptr_eq(&self.network, network.ids()) {
+            Some(self.by_sku.get(sku).map_or(&[][..], Vec::as_slice))
+        } else {
+            None
+        }
+    }
+
     fn for_each_holder(&self, sku: &Sku, visit: &mut dyn FnMut(&NodeId, u32)) {
         for &(index, units) in self.by_sku.get(sku).map_or(&[][..], Vec::as_slice) {
             if units > 0
