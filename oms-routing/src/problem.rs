@@ -1,0 +1,451 @@
+//! One order under one strategy, ready for an engine: the candidate nodes that survived the
+//! filters, what each can supply, and the cost model both engines share.
+
+use std::cell::Cell;
+
+use oms_core::{GeoPoint, Sku};
+
+use crate::explain::Removal;
+use crate::network::{NodeFacts, unit_vector};
+use crate::rules::strategy::{FilterRule, Strategy};
+use crate::score::{Measure, Objective, Score};
+use crate::{Cost, Destination, Error, Filter, Network, NodeIndex, Request, Result, StockView, Usage};
+
+/// Reusable buffers for routing many orders without allocating per node. Create one per thread
+/// and pass it to [`Router::route_with`](crate::Router::route_with).
+#[derive(Debug, Default, Clone)]
+pub struct Scratch {
+    pub(crate) slot: Vec<u32>,
+    pub(crate) touched: Vec<u32>,
+    /// Transfer cost to the current pickup point per node, in millionths (-1: no path).
+    pub(crate) transfer: Vec<i64>,
+    /// Buffers lent to each problem and returned after it (no allocation per order).
+    cands: Vec<Cand>,
+    supply: Vec<u32>,
+    holders: Vec<u32>,
+}
+
+impl Scratch {
+    /// Empty buffers; they grow to the network's size on first use.
+    pub fn new() -> Scratch {
+        Scratch::default()
+    }
+}
+
+pub(crate) const UNSEEN: u32 = u32::MAX;
+pub(crate) const EXCLUDED: u32 = u32::MAX - 2;
+
+/// How a candidate reaches the customer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Source {
+    /// Ships to the customer's address.
+    Ship,
+    /// Transfers to the pickup point over lanes, at this path cost.
+    Transfer(Cost),
+    /// Is the pickup point itself.
+    Local,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Cand {
+    pub node: NodeIndex,
+    pub source: Source,
+    /// Units of capacity left (u32::MAX: unlimited).
+    pub cap: u32,
+    /// Fixed score parts that do not depend on distance.
+    pub base: Score,
+    /// Per-unit score (before the stock-depth part).
+    pub unit: Score,
+    pub fixed_lb: Score,
+    pub km_lb: f64,
+    pub km: Cell<f64>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct LineNeed {
+    pub qty: u32,
+    pub group: usize,
+    /// Value of one unit in millionths (for the minimum shipment value).
+    pub value: i64,
+}
+
+/// One order under one strategy.
+pub(crate) struct Problem<'a> {
+    pub network: &'a Network,
+    pub request: &'a Request,
+    objective: &'a Objective,
+    pub kmax: usize,
+    pub backorder: bool,
+    pub split_lines: bool,
+    /// Minimum shipment value in millionths, when set.
+    pub min_value: Option<i64>,
+    pub lines: Vec<LineNeed>,
+    pub demand: Vec<u32>,
+    pub cands: Vec<Cand>,
+    supply: Vec<u32>,
+    pub removed: Vec<(NodeIndex, Removal)>,
+    /// Candidates offering each group: `holders[holder_at[g]..holder_at[g + 1]]`.
+    holders: Vec<u32>,
+    holder_at: Vec<usize>,
+    /// True when no two lines share a sku (the common case, with a faster path).
+    pub distinct: bool,
+    /// Units each candidate could supply alone towards the whole order.
+    full: Vec<u32>,
+    /// Units held anywhere per group, before filters.
+    pub held: Vec<u64>,
+    pub total: u32,
+    point: Option<GeoPoint>,
+}
+
+/// The distance-dependent parts of a candidate's fixed score, at `km` (floored for a bound).
+#[inline]
+pub(crate) fn distance_part(objective: &Objective, facts: &NodeFacts, cand: &Cand, km: f64, floor: bool) -> Score {
+    let mut s = Score::default();
+    if cand.source == Source::Local {
+        return s;
+    }
+    if objective.cost_only {
+        if cand.source == Source::Ship {
+            let c = if floor { facts.cost_per_km.per_km_floor(km) } else { facts.cost_per_km.per_km_fast(km) };
+            s.0[0] = c.micros();
+        }
+        return s;
+    }
+    for term in &objective.terms {
+        let v = match term.measure {
+            Measure::Cost if cand.source == Source::Ship => {
+                if floor { facts.cost_per_km.per_km_floor(km) } else { facts.cost_per_km.per_km_fast(km) }.micros()
+            }
+            // km ≥ 0: truncation is floor, +0.5 then truncation rounds half up (no libm call).
+            Measure::Distance => (if floor { km * 1000.0 } else { km * 1000.0 + 0.5 }) as i64,
+            _ => continue,
+        };
+        s.0[term.level] = s.0[term.level].saturating_add(term.scale(v));
+    }
+    s
+}
+
+impl<'a> Problem<'a> {
+    /// Gathers the candidates for `request` under `strategy`.
+    pub fn build(
+        network: &'a Network,
+        strategy: &'a Strategy,
+        objective: &'a Objective,
+        request: &'a Request,
+        stock: &dyn StockView,
+        usage: &'a Usage,
+        scratch: &mut Scratch,
+    ) -> Result<Problem<'a>> {
+        let mut skus: Vec<&'a Sku> = Vec::new();
+        let mut demand: Vec<u32> = Vec::new();
+        let mut lines = Vec::with_capacity(request.lines().len());
+        let min_value = strategy.split.min_shipment_value;
+        for line in request.lines() {
+            let group = match skus.iter().position(|s| **s == line.sku) {
+                Some(g) => g,
+                None => {
+                    skus.push(&line.sku);
+                    demand.push(0);
+                    skus.len() - 1
+                }
+            };
+            demand[group] = demand[group].saturating_add(line.quantity);
+            let value = match (min_value, line.unit_value) {
+                (Some(min), Some(v)) if v.currency() != min.currency() => {
+                    return Err(Error::InvalidRequest {
+                        order: request.order().clone(),
+                        problem: format!(
+                            "line {} is valued in {} but the minimum shipment value is in {}",
+                            line.id,
+                            v.currency(),
+                            min.currency()
+                        ),
+                    });
+                }
+                (Some(_), Some(v)) => Cost::from_decimal(v.amount()).map_or(i64::MAX, Cost::micros),
+                _ => 0,
+            };
+            lines.push(LineNeed { qty: line.quantity, group, value });
+        }
+        let (point, pickup) = match request.destination() {
+            Destination::Ship { to } => (Some(*to), None),
+            Destination::Pickup { at } => {
+                let p = network.index_of(at);
+                (p.and_then(|p| network.node(p)).map(|n| n.location()), p)
+            }
+        };
+        if scratch.slot.len() != network.len() {
+            scratch.slot = vec![UNSEEN; network.len()];
+        }
+        scratch.touched.clear();
+        for id in request.excluded() {
+            if let Some(ix) = network.index_of(id) {
+                scratch.slot[ix.get()] = EXCLUDED;
+                scratch.touched.push(ix.get() as u32);
+            }
+        }
+        let groups = skus.len();
+        if let Some(p) = pickup {
+            if scratch.transfer.len() != network.len() {
+                scratch.transfer = vec![-1; network.len()];
+            }
+            for &(source, cost) in network.transfers_to(p) {
+                scratch.transfer[source.get()] = cost.micros();
+            }
+        }
+        let mut cands = std::mem::take(&mut scratch.cands);
+        cands.clear();
+        cands.reserve(256);
+        let mut supply = std::mem::take(&mut scratch.supply);
+        supply.clear();
+        supply.reserve(256 * groups);
+        let mut holders = std::mem::take(&mut scratch.holders);
+        holders.clear();
+        let mut g = crate::admission::Gather {
+            network,
+            request,
+            strategy,
+            objective,
+            usage,
+            point: point.map(|p| (p, unit_vector(p))),
+            pickup,
+            groups,
+            group: 0,
+            has_safety: strategy.filters.iter().any(|f| matches!(f, FilterRule::Data(Filter::MinStock { .. }))),
+            scratch,
+            cands,
+            supply,
+            removed: Vec::new(),
+            held: vec![0; groups],
+        };
+        for (group, sku) in skus.iter().enumerate() {
+            g.group = group;
+            match stock.holders_in(network, sku) {
+                Some(holders) => {
+                    for &(node, units) in holders {
+                        if units > 0 {
+                            g.visit(node, units);
+                        }
+                    }
+                }
+                None => stock.for_each_holder_indexed(network, sku, &mut |node, units| g.visit(node, units)),
+            }
+        }
+        let crate::admission::Gather { cands, supply, mut removed, held, scratch, .. } = g;
+        for &t in &scratch.touched {
+            scratch.slot[t as usize] = UNSEEN;
+        }
+        if let Some(p) = pickup {
+            for &(source, _) in network.transfers_to(p) {
+                scratch.transfer[source.get()] = -1;
+            }
+        }
+        // A node whose stock is all safety stock offers nothing: it is removed, not ranked.
+        let idle = |c: usize| supply[c * groups..(c + 1) * groups].iter().all(|&u| u == 0);
+        let (kept, kept_supply) = if (0..cands.len()).any(idle) {
+            let mut kept = Vec::with_capacity(cands.len());
+            let mut kept_supply = Vec::with_capacity(supply.len());
+            for (c, cand) in cands.into_iter().enumerate() {
+                let offer = &supply[c * groups..(c + 1) * groups];
+                if offer.iter().all(|&u| u == 0) {
+                    removed.push((cand.node, Removal::SafetyStock));
+                } else {
+                    kept.push(cand);
+                    kept_supply.extend_from_slice(offer);
+                }
+            }
+            (kept, kept_supply)
+        } else {
+            (cands, supply)
+        };
+        let mut holder_at = Vec::with_capacity(groups + 1);
+        for g in 0..groups {
+            holder_at.push(holders.len());
+            holders.extend((0..kept.len() as u32).filter(|&c| kept_supply[c as usize * groups + g] > 0));
+        }
+        holder_at.push(holders.len());
+        let total = demand.iter().fold(0u32, |a, &d| a.saturating_add(d));
+        let mut problem = Problem {
+            network,
+            request,
+            objective,
+            kmax: strategy.split.max_nodes(),
+            backorder: strategy.partial == crate::PartialPolicy::Backorder,
+            split_lines: strategy.split.split_lines,
+            min_value: min_value.map(|m| Cost::from_decimal(m.amount()).map_or(i64::MAX, Cost::micros)),
+            lines,
+            demand,
+            cands: kept,
+            supply: kept_supply,
+            removed,
+            holders,
+            holder_at,
+            distinct: groups == request.lines().len(),
+            full: Vec::new(),
+            held,
+            total,
+            point,
+        };
+        let open: Vec<u32> = problem.lines.iter().map(|l| l.qty).collect();
+        let mut left = Vec::with_capacity(groups);
+        problem.full = (0..problem.cands.len()).map(|c| problem.reach_units(c, &open, &mut left)).collect();
+        Ok(problem)
+    }
+
+    /// Hands the problem's buffers back for the next order.
+    pub fn recycle(self, scratch: &mut Scratch) {
+        scratch.cands = self.cands;
+        scratch.supply = self.supply;
+        scratch.holders = self.holders;
+    }
+
+    /// The candidates offering group `g`.
+    #[inline]
+    pub fn holders(&self, g: usize) -> &[u32] {
+        match (self.holder_at.get(g), self.holder_at.get(g + 1)) {
+            (Some(&a), Some(&b)) => self.holders.get(a..b).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// Units of every group candidate `c` can supply.
+    #[inline]
+    pub fn supply_row(&self, c: usize) -> &[u32] {
+        let g = self.demand.len();
+        self.supply.get(c * g..(c + 1) * g).unwrap_or(&[])
+    }
+
+    /// Units of group `g` candidate `c` can supply (stock after safety).
+    #[inline]
+    pub fn supply(&self, c: usize, g: usize) -> u32 {
+        self.supply[c * self.demand.len() + g]
+    }
+
+    fn km(&self, c: &Cand) -> f64 {
+        if c.km.get().is_nan()
+            && let (Some(node), Some(p)) = (self.network.node(c.node), self.point)
+        {
+            c.km.set(node.location().distance_km(&p));
+        }
+        c.km.get()
+    }
+
+    /// The candidate's exact fixed score (prices the distance on first use).
+    pub fn fixed(&self, c: usize) -> Score {
+        let cand = &self.cands[c];
+        let km = self.km(cand);
+        cand.base + distance_part(self.objective, self.network.facts(cand.node), cand, km, false)
+    }
+
+    /// True once the candidate's distance has been priced exactly.
+    pub fn is_priced(&self, c: usize) -> bool {
+        !self.cands[c].km.get().is_nan()
+    }
+
+    /// True when the per-unit score depends on the sku (a stock-depth ranker).
+    #[inline]
+    pub fn has_depth(&self) -> bool {
+        self.objective.has_depth
+    }
+
+    /// Per-unit score of taking group `g` from candidate `c`.
+    #[inline]
+    pub fn unit_score(&self, c: usize, g: usize) -> Score {
+        let cand = &self.cands[c];
+        if !self.objective.has_depth {
+            return cand.unit;
+        }
+        let mut s = cand.unit;
+        let held = self.supply(c, g).max(1);
+        for term in self.objective.terms.iter().filter(|t| t.measure == Measure::Depth) {
+            s.0[term.level] = s.0[term.level].saturating_add(term.scale(1_000_000 / i64::from(held)));
+        }
+        s
+    }
+
+    /// The spec cost of the candidate's shipment carrying `units` (exact distance; a lower
+    /// bound when `exact` is false and the distance was never priced).
+    pub fn shipment_cost(&self, c: usize, units: u32, exact: bool) -> Cost {
+        let cand = &self.cands[c];
+        let facts = self.network.facts(cand.node);
+        let fixed = match cand.source {
+            Source::Ship if exact || self.is_priced(c) => {
+                facts.shipment_cost + facts.cost_per_km.per_km_fast(self.km(cand))
+            }
+            Source::Ship => facts.shipment_cost + facts.cost_per_km.per_km_floor(cand.km_lb),
+            Source::Transfer(t) => t,
+            Source::Local => Cost::ZERO,
+        };
+        fixed + facts.unit_cost.times(units)
+    }
+
+    /// The candidate's shipment cost with the distance at its lower bound (never priced).
+    pub fn lower_bound_cost(&self, c: usize, units: u32) -> Cost {
+        let cand = &self.cands[c];
+        let facts = self.network.facts(cand.node);
+        let fixed = match cand.source {
+            Source::Ship => facts.shipment_cost + facts.cost_per_km.per_km_floor(cand.km_lb),
+            Source::Transfer(t) => t,
+            Source::Local => Cost::ZERO,
+        };
+        fixed + facts.unit_cost.times(units)
+    }
+
+    /// Units the candidate could supply alone towards the whole order (stock, capacity, whole
+    /// lines when lines may not be split).
+    pub fn could_supply(&self, c: usize) -> u32 {
+        self.full.get(c).copied().unwrap_or(0)
+    }
+
+    /// What candidate `c` would take of the `open` units of each line: stock (shared by lines of
+    /// one sku), capacity, and whole lines when lines may not be split (a partial line only when
+    /// backordering). The one definition every engine step uses.
+    #[inline]
+    pub fn reach_units(&self, c: usize, open: &[u32], left: &mut Vec<u32>) -> u32 {
+        let row = self.supply_row(c);
+        let mut cap = self.cands[c].cap;
+        let mut units = 0u32;
+        if self.distinct && self.split_lines {
+            // Capacity caps the sum: no need to thread it through the lines.
+            for (need, &want) in self.lines.iter().zip(open) {
+                units = units.saturating_add(want.min(row.get(need.group).copied().unwrap_or(0)));
+            }
+            return units.min(cap);
+        }
+        if self.distinct {
+            for (need, &want) in self.lines.iter().zip(open) {
+                if want > 0 {
+                    let t = self.take(want, row.get(need.group).copied().unwrap_or(0).min(cap));
+                    cap -= t;
+                    units += t;
+                }
+            }
+            return units;
+        }
+        left.clear();
+        left.extend_from_slice(row);
+        for (need, &want) in self.lines.iter().zip(open) {
+            if want == 0 {
+                continue;
+            }
+            let Some(have) = left.get_mut(need.group) else { continue };
+            let t = self.take(want, (*have).min(cap));
+            *have -= t;
+            cap -= t;
+            units += t;
+        }
+        units
+    }
+
+    /// Units of a line wanting `want` that a node offering `have` supplies.
+    #[inline]
+    pub fn take(&self, want: u32, have: u32) -> u32 {
+        if self.split_lines || have >= want {
+            want.min(have)
+        } else if self.backorder {
+            have
+        } else {
+            0
+        }
+    }
+}

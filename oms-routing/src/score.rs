@@ -1,0 +1,136 @@
+//! The objective both engines minimise: a plan's score, compiled from a strategy's ranking.
+//!
+//! Every ranker is additive over a plan's shipments (see [`crate::rules::ranker`]), so a plan's
+//! score is `Σ fixed(node) + Σ unit(node, sku) × units`, one `i64` per lexicographic level.
+//! All terms are non-negative, which is what lets the engines prune with lower bounds.
+
+use std::ops::Add;
+
+use crate::Ranking;
+use crate::rules::ranker::{MAX_LEVELS, Ranker};
+use crate::rules::strategy::Strategy;
+
+/// One `i64` per lexicographic level; unused levels stay 0. Ordered lexicographically.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Score(pub [i64; MAX_LEVELS]);
+
+impl Add for Score {
+    type Output = Score;
+    fn add(mut self, rhs: Score) -> Score {
+        for (a, b) in self.0.iter_mut().zip(rhs.0) {
+            *a = a.saturating_add(b);
+        }
+        self
+    }
+}
+
+impl Score {
+    /// `self × k`.
+    pub fn times(mut self, k: u32) -> Score {
+        for a in &mut self.0 {
+            *a = a.saturating_mul(i64::from(k));
+        }
+        self
+    }
+
+    /// True when `self / ka < other / kb` (both counts > 0), compared exactly.
+    pub fn per_unit_lt(&self, ka: u32, other: &Score, kb: u32) -> bool {
+        for (a, b) in self.0.iter().zip(other.0) {
+            let (l, r) = (i128::from(*a) * i128::from(kb), i128::from(b) * i128::from(ka));
+            if l != r {
+                return l < r;
+            }
+        }
+        false
+    }
+}
+
+/// What a term measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Measure {
+    Cost,
+    Distance,
+    Priority,
+    Depth,
+    Shipments,
+    Code(usize),
+}
+
+/// A ranker placed on a level with a factor (millionths: 1_000_000 keeps the value as is).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Term {
+    pub level: usize,
+    pub measure: Measure,
+    pub factor: i64,
+}
+
+const IDENTITY: i64 = 1_000_000;
+
+impl Term {
+    pub fn scale(&self, value: i64) -> i64 {
+        if self.factor == IDENTITY {
+            return value;
+        }
+        let scaled = i128::from(value) * i128::from(self.factor) / i128::from(IDENTITY);
+        i64::try_from(scaled).unwrap_or(i64::MAX)
+    }
+}
+
+/// A strategy's ranking, compiled.
+#[derive(Clone, Debug)]
+pub(crate) struct Objective {
+    pub terms: Vec<Term>,
+    pub has_depth: bool,
+    /// The ranking is cost alone at its natural scale (the scenario's objective): fast paths.
+    pub cost_only: bool,
+}
+
+fn to_factor(weight: rust_decimal::Decimal, per_unit_micros: i64) -> i64 {
+    // weight ≤ 1e6 (validated) × per_unit ≤ 1e12 fits an i64.
+    let scaled = weight * rust_decimal::Decimal::from(per_unit_micros);
+    i64::try_from(scaled.round()).unwrap_or(i64::MAX)
+}
+
+impl Objective {
+    pub fn compile(strategy: &Strategy) -> Objective {
+        let mut terms = Vec::new();
+        match &strategy.ranking {
+            Ranking::Lexicographic(rankers) => {
+                for (level, r) in rankers.iter().enumerate() {
+                    terms.push(Term { level, measure: measure(*r), factor: IDENTITY });
+                }
+                for i in 0..strategy.code_rankers.len() {
+                    terms.push(Term { level: rankers.len() + i, measure: Measure::Code(i), factor: IDENTITY });
+                }
+            }
+            Ranking::Weighted(weights) => {
+                for (r, w) in weights {
+                    // Convert each measure to millionths of currency: see the table in `ranker`.
+                    let per = match r {
+                        Ranker::Cost | Ranker::StockDepth => 1_000_000,
+                        Ranker::Distance => 1_000_000_000,
+                        Ranker::Priority | Ranker::FewestShipments => 1_000_000_000_000,
+                    };
+                    terms.push(Term { level: 0, measure: measure(*r), factor: to_factor(*w, per) });
+                }
+                for i in 0..strategy.code_rankers.len() {
+                    terms.push(Term { level: 0, measure: Measure::Code(i), factor: IDENTITY });
+                }
+            }
+        }
+        terms.retain(|t| t.level < MAX_LEVELS);
+        let has_depth = terms.iter().any(|t| t.measure == Measure::Depth);
+        let cost_only = matches!(terms.as_slice(), [Term { level: 0, measure: Measure::Cost, factor: IDENTITY }]);
+        Objective { terms, has_depth, cost_only }
+    }
+}
+
+fn measure(r: Ranker) -> Measure {
+    match r {
+        Ranker::Cost => Measure::Cost,
+        Ranker::Distance => Measure::Distance,
+        Ranker::Priority => Measure::Priority,
+        Ranker::StockDepth => Measure::Depth,
+        Ranker::FewestShipments => Measure::Shipments,
+    }
+}
