@@ -59,13 +59,19 @@ impl Inventory {
             .get(&request.channel)
             .copied()
             .ok_or_else(|| Error::UnknownChannel { channel: request.channel.clone(), key: Some(key.clone()) })?;
+        // An open reservation for the same channel grows; for another channel it is refused.
+        let mut extending = None;
         match self.res.entry(id) {
             Some(Entry::Open(slot)) => {
-                if self.res.record(*slot).is_some_and(|r| r.key == key) {
+                let record = self.res.record(*slot);
+                if record.is_some_and(|r| r.key == key) {
                     draft.raw.outcome = OutcomeKind::Duplicate;
                     return Ok(());
                 }
-                return Err(Error::ReservationExists { reservation: id.clone(), key });
+                if record.is_none_or(|r| r.channel != c) {
+                    return Err(Error::ReservationExists { reservation: id.clone(), key });
+                }
+                extending = Some(*slot);
             }
             Some(Entry::Settled(t)) if t.reserve_key == key || t.settle_key == key => {
                 draft.raw.outcome = OutcomeKind::Duplicate;
@@ -157,7 +163,13 @@ impl Inventory {
         if picks.is_empty() {
             return Ok(());
         }
-        draft.raw.new_reservations.push((id.clone(), c));
+        let claim = match extending {
+            Some(record) => Claim::Open(record),
+            None => {
+                draft.raw.new_reservations.push((id.clone(), c));
+                Claim::New(0)
+            }
+        };
         for &(slot, quantity) in picks.iter() {
             let reason = Reason::Reserve {
                 quantity,
@@ -165,7 +177,7 @@ impl Inventory {
                 expires_at: request.expires_at,
                 pinned: pinned.contains(&slot),
             };
-            draft.push(slot, Claim::New(0), reason).map_err(|problem| draft.refused(slot, problem))?;
+            draft.push(slot, claim, reason).map_err(|problem| draft.refused(slot, problem))?;
         }
         // The decision read every position behind the channel's figure: expect them all, so a
         // concurrent change anywhere in the pool (or a protected pool) is a conflict.
@@ -327,6 +339,41 @@ impl Inventory {
             }
         }
         Ok(())
+    }
+
+    pub(crate) fn deallocate(
+        &self,
+        draft: &mut Draft<'_>,
+        id: &ReservationId,
+        sku: &Sku,
+        node: &NodeId,
+        quantity: u32,
+    ) -> Result<()> {
+        let key = draft.key();
+        let (r, record) = self.open_record(id, &key)?;
+        let s = self.sku(sku, &key)?;
+        let n = self.node(node, &key)?;
+        if quantity == 0 {
+            return Err(Error::ZeroQuantity { sku: sku.clone(), node: Some(node.clone()), key });
+        }
+        let slot = self.slot_of(s, n).ok_or_else(|| Error::UnknownPosition {
+            sku: sku.clone(),
+            node: node.clone(),
+            key: key.clone(),
+        })?;
+        let allocated = record.hold(slot).allocated;
+        if quantity > allocated {
+            return Err(Error::NotAllocated {
+                reservation: id.clone(),
+                sku: sku.clone(),
+                node: node.clone(),
+                requested: quantity,
+                allocated,
+                key,
+            });
+        }
+        let reason = Reason::Deallocate { quantity, cause: ReleaseCause::Cancelled };
+        draft.push(slot, Claim::Open(r), reason).map_err(|p| draft.refused(slot, p))
     }
 
     pub(crate) fn convert(

@@ -262,6 +262,9 @@ impl Inventory {
             Command::ReleaseUnits { reservation, sku, quantity } => {
                 self.release_units(&mut draft, reservation, sku, *quantity)
             }
+            Command::Deallocate { reservation, sku, node, quantity } => {
+                self.deallocate(&mut draft, reservation, sku, node, *quantity)
+            }
             Command::Convert { reservation, allocations } => {
                 self.convert(&mut draft, picks, reservation, allocations, now)
             }
