@@ -102,7 +102,9 @@ where
                     | OrderEvent::UnitsWithdrawn { .. }
             )
         });
-        if rerouting && recorded.order.units_in(LineStatus::Open) > 0 {
+        // After a crash and recovery the units may already be reserved again: route those too.
+        let waiting = recorded.order.units_in(LineStatus::Open) + recorded.order.units_in(LineStatus::Reserved);
+        if rerouting && waiting > 0 {
             self.route_locked(recorded.order, &step(&metadata, "reroute")?, &mut events)?;
         }
         Ok(events)

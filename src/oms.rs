@@ -190,6 +190,17 @@ where
         Ok(self.stock.synced().read(|engine| engine.availability(sku, channel))?)
     }
 
+    /// Stock held for an order: as the order records it, and as the inventory holds it. They
+    /// are equal after every command; a host can check them after a crash and
+    /// [`recover`](Oms::recover).
+    ///
+    /// # Errors
+    /// An unknown order, a store failure.
+    pub fn footprints(&self, order: &OrderId) -> Result<(crate::stock::Footprint, crate::stock::Footprint)> {
+        let current = self.orders.load(order)?;
+        Ok((crate::stock::Footprint::of_order(&current), self.stock.footprint(order)?))
+    }
+
     /// Reads the inventory engine (positions, reservations, figures).
     pub fn inventory<T>(&self, f: impl FnOnce(&Inventory) -> T) -> T {
         self.stock.synced().read(f)

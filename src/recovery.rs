@@ -29,8 +29,9 @@ where
     /// 2. an allocation the inventory made for units the order still shows as reserved (a
     ///    crash after the inventory converted, before the order recorded it) is recorded on the
     ///    order: the allocation is kept, not lost;
-    /// 3. stock the inventory still holds beyond what the order records (a reservation taken
-    ///    just before a crash) is released.
+    /// 3. holds the inventory took for open units (a crash after it reserved, before the order
+    ///    recorded it) are recorded on the order as reserved;
+    /// 4. stock the inventory still holds beyond what the order records is released.
     ///
     /// Running it on a consistent order does nothing. It is the recovery pass a host runs at
     /// start-up over recently active orders.
@@ -52,6 +53,13 @@ where
         let plan = roll_forward(&current, &expected, &actual);
         if !plan.allocations.is_empty() {
             current = self.record(&current, &[OrderCommand::Allocate { plan }], &metadata, &mut events)?.order;
+        }
+
+        // Holds the inventory took for open units just before a crash: record them too.
+        let expected = Footprint::of_order(&current);
+        let reserve = roll_forward_holds(&current, &expected, &actual);
+        if !reserve.is_empty() {
+            current = self.record(&current, &reserve, &metadata, &mut events)?.order;
         }
 
         let expected = Footprint::of_order(&current);
@@ -157,6 +165,29 @@ fn roll_forward(order: &Order, expected: &Footprint, actual: &Footprint) -> Allo
         }
     }
     AllocationPlan { allocations }
+}
+
+/// Reserve commands that record holds the inventory has beyond what the order records, on the
+/// order's open units of the same sku.
+fn roll_forward_holds(order: &Order, expected: &Footprint, actual: &Footprint) -> Vec<OrderCommand> {
+    let mut extra: BTreeMap<&Sku, u64> = actual
+        .held
+        .iter()
+        .filter_map(|(sku, held)| {
+            let want = expected.held.get(sku).copied().unwrap_or(0);
+            (*held > want).then_some((sku, held - want))
+        })
+        .collect();
+    let mut commands = Vec::new();
+    for line in order.lines() {
+        let Some(left) = extra.get_mut(line.sku()) else { continue };
+        let take = (*left).min(u64::from(line.buckets().get(LineStatus::Open)));
+        if take > 0 {
+            *left -= take;
+            commands.push(OrderCommand::Reserve { line: line.id().clone(), quantity: units(take) });
+        }
+    }
+    commands
 }
 
 fn inconsistent(order: &OrderId, problem: String) -> Error {

@@ -121,9 +121,10 @@ pub(crate) fn effects(order: &Order, event: &OrderEvent) -> Vec<Effect> {
     }
 }
 
-/// What an order believes the inventory holds for it.
+/// Stock held for an order: what the order records, or what the inventory holds for it.
+/// After every command (and after [`recover`](crate::Oms::recover)) the two are equal.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Footprint {
+pub struct Footprint {
     /// Network holds per sku.
     pub held: BTreeMap<Sku, u64>,
     /// Allocations per (sku, node).
@@ -134,7 +135,7 @@ impl Footprint {
     /// The footprint an order's state implies: reserved units are held; units a node still has
     /// to ship (allocated, released, under a cancel request, or waiting in a pickup store that
     /// holds them itself) are allocated there.
-    pub fn of_order(order: &Order) -> Footprint {
+    pub(crate) fn of_order(order: &Order) -> Footprint {
         let mut footprint = Footprint::default();
         for line in order.lines() {
             let reserved = u64::from(line.buckets().get(LineStatus::Reserved));
@@ -161,7 +162,7 @@ impl Footprint {
     }
 
     /// What the inventory holds under the order's reservation.
-    pub fn in_inventory(state: Option<ReservationState>) -> Footprint {
+    pub(crate) fn in_inventory(state: Option<ReservationState>) -> Footprint {
         let mut footprint = Footprint::default();
         if let Some(ReservationState::Open(view)) = state {
             for units in view.units {
