@@ -218,10 +218,9 @@ pub enum Command {
         /// The command.
         command: ReturnCommand,
     },
-    /// A stock command (receive, adjust, count, transfer, safety stock, ...), under its own key.
+    /// A stock command (receive, adjust, count, transfer, safety stock, ...). Stock commands
+    /// need the request's idempotency key: a repeated key moves nothing.
     Stock {
-        /// The stock command's idempotency key.
-        key: IdempotencyKey,
         /// The command.
         command: oms_inventory::Command,
     },
@@ -383,7 +382,13 @@ where
             }
             Command::Refund { order, rma } => returns(&order, ReturnCommand::Refund { rma }),
             Command::Return { order, command } => returns(&order, command),
-            Command::Stock { key, command } => self.stock_command(&key, &command),
+            Command::Stock { command } => match &metadata.idempotency_key {
+                Some(key) => self.stock_command(key, &command),
+                None => Err(Error::Setup {
+                    field: "key".into(),
+                    problem: "a stock command needs an idempotency key".into(),
+                }),
+            },
             Command::Expire { now } => self.expire(now, metadata),
             Command::Recover { order } => self.recover(&order, metadata),
         }

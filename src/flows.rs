@@ -145,10 +145,19 @@ where
         let (_, feed) = self.stock.execute(&key, &oms_inventory::Command::Expire, now)?;
         self.publish(feed_messages(key.as_str(), &feed, now))?;
         events.extend(feed.into_iter().map(Event::AvailabilityChanged));
-        for executed in self.returns.expire_due(metadata)? {
+        for executed in self.returns.expire_due_at(now, metadata.clone())? {
             let order = executed.returns.order().clone();
             self.publish(crate::integration::return_messages(&order, &executed.events, now))?;
             events.extend(return_events(&order, &executed.events));
+            let _guard = self.lock_order(&order);
+            let current = self.orders.load(&order)?;
+            self.after_returns(
+                current,
+                &executed.returns,
+                &executed.events,
+                &step(&metadata, "expire-returns")?,
+                &mut events,
+            )?;
         }
         Ok(events)
     }

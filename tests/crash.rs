@@ -139,8 +139,7 @@ fn scenario() -> Vec<Command> {
     let fo = |s: &str| s.parse().unwrap();
     let mut pickup = chicago_order("O-4", &[("1", "LAMP", 2)]);
     pickup.lines[0].fulfillment = FulfillmentDraft::Pickup { node: Some("STORE-CHI".into()) };
-    let receive = Setup::from_json(SETUP).unwrap().stock.into_iter().enumerate().map(|(i, s)| Command::Stock {
-        key: format!("receive-{i}").parse().unwrap(),
+    let receive = Setup::from_json(SETUP).unwrap().stock.into_iter().map(|s| Command::Stock {
         command: oms::inventory::Command::Receive { sku: s.sku, node: s.node, quantity: s.quantity, supply: None },
     });
     receive

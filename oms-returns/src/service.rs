@@ -1,5 +1,6 @@
 //! The return service: commands over a [`ReturnStore`], a [`Clock`] and a [`ReturnPolicy`].
 
+use chrono::{DateTime, Utc};
 use oms_core::{Clock, Envelope, ExpectedVersion, Metadata, OrderId};
 
 use crate::{
@@ -96,8 +97,17 @@ impl<S: ReturnStore, C: Clock> ReturnService<S, C> {
     /// # Errors
     /// [`crate::Error::Store`] on a conflict or store failure.
     pub fn expire(&self, order: &OrderId, metadata: Metadata) -> Result<Executed> {
+        self.expire_at(order, self.clock.now(), metadata)
+    }
+
+    /// Expires the order's RMAs that received nothing by their deadline, at `now` (a host
+    /// running expiry for a given instant, or replaying a day).
+    ///
+    /// # Errors
+    /// [`crate::Error::Store`] on a conflict or store failure.
+    pub fn expire_at(&self, order: &OrderId, now: DateTime<Utc>, metadata: Metadata) -> Result<Executed> {
         let returns = self.store.load_returns(order)?;
-        let events = returns.expire(self.clock.now());
+        let events = returns.expire(now);
         self.record(returns, events, metadata)
     }
 
@@ -107,13 +117,21 @@ impl<S: ReturnStore, C: Clock> ReturnService<S, C> {
     /// # Errors
     /// As [`ReturnService::expire`].
     pub fn expire_due(&self, metadata: Metadata) -> Result<Vec<Executed>> {
+        self.expire_due_at(self.clock.now(), metadata)
+    }
+
+    /// The same at `now`.
+    ///
+    /// # Errors
+    /// As [`ReturnService::expire`].
+    pub fn expire_due_at(&self, now: DateTime<Utc>, metadata: Metadata) -> Result<Vec<Executed>> {
         let mut orders: Vec<OrderId> = Vec::new();
-        for due in self.store.awaiting_arrival(self.clock.now())? {
+        for due in self.store.awaiting_arrival(now)? {
             if !orders.contains(&due.order) {
                 orders.push(due.order);
             }
         }
-        orders.iter().map(|order| self.expire(order, metadata.clone())).collect()
+        orders.iter().map(|order| self.expire_at(order, now, metadata.clone())).collect()
     }
 
     /// The order's returns as they stand (empty when it has none).
