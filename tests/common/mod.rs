@@ -28,3 +28,8 @@ pub fn chicago_order(order: &str, lines: &[(&str, &str, u32)]) -> OrderDraft {
     draft.ship_to = Some(address);
     draft
 }
+
+/// The setup's clock.
+pub fn setup_now() -> chrono::DateTime<chrono::Utc> {
+    Setup::from_json(SETUP).unwrap().now.unwrap()
+}
