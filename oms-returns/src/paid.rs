@@ -33,7 +33,7 @@ impl Paid {
 /// One component of a line spread over its units: `base` each, the first `spare` units one more.
 #[derive(Debug, Clone, Copy)]
 struct Spread {
-    base: i128,
+    base: u128,
     spare: u32,
     negative: bool,
 }
@@ -48,18 +48,24 @@ impl Spread {
             Ok(m) => (u128::from(m / u64::from(n)), (m % u64::from(n)) as u32),
             Err(_) => (magnitude / u128::from(n), (magnitude % u128::from(n)) as u32),
         };
-        // The quotient is at most the magnitude, which came from an i128.
-        Spread { base: i128::try_from(base).unwrap_or(i128::MAX), spare, negative: total < 0 }
+        Spread { base, spare, negative: total < 0 }
     }
 
-    /// What units `0 .. k` paid.
-    fn cumulative(&self, k: u32) -> i128 {
-        let paid = i128::from(k) * self.base + i128::from(k.min(self.spare));
+    /// What units `first .. end` paid (`first <= end <= n`): `count × base` plus the spare
+    /// units among them. That is at most the magnitude of the total, so when the total is below
+    /// 2^64 (`narrow`) it is computed in 64 bits.
+    #[inline]
+    fn range(&self, first: u32, end: u32, narrow: bool) -> i128 {
+        let (count, spare) = (end - first, end.min(self.spare) - first.min(self.spare));
+        let paid = if narrow {
+            u128::from(u64::from(count) * (self.base as u64) + u64::from(spare))
+        } else {
+            u128::from(count) * self.base + u128::from(spare)
+        };
+        // Totals come from decimal mantissas (below 2^96 each, 2^98 for merchandise), so the
+        // magnitude fits an i128.
+        let paid = paid as i128;
         if self.negative { -paid } else { paid }
-    }
-
-    fn range(&self, first: u32, end: u32) -> i128 {
-        self.cumulative(end) - self.cumulative(first)
     }
 }
 
@@ -67,6 +73,8 @@ impl Spread {
 #[derive(Debug, Clone, Copy)]
 struct BatchPrices {
     quantity: u32,
+    /// Every component's total is below 2^64 minor units in magnitude (all real amounts are).
+    narrow: bool,
     merchandise: Spread,
     tax: Spread,
     shipping: Spread,
@@ -74,7 +82,6 @@ struct BatchPrices {
 }
 
 impl BatchPrices {
-    #[inline]
     fn new(pricing: &LinePricing) -> Result<BatchPrices, MoneyError> {
         let currency = pricing.total.currency();
         let minor = |m: &Money| match m.currency() {
@@ -83,48 +90,55 @@ impl BatchPrices {
         };
         let n = pricing.quantity;
         let merchandise = minor(&pricing.gross)? - minor(&pricing.line_discount)? - minor(&pricing.order_discount)?;
+        let (tax, shipping, shipping_tax) =
+            (minor(&pricing.tax)?, minor(&pricing.shipping)?, minor(&pricing.shipping_tax)?);
+        let narrow = [merchandise, tax, shipping, shipping_tax].iter().all(|t| u64::try_from(t.unsigned_abs()).is_ok());
         Ok(BatchPrices {
             quantity: n,
+            narrow,
             merchandise: Spread::new(merchandise, n),
-            tax: Spread::new(minor(&pricing.tax)?, n),
-            shipping: Spread::new(minor(&pricing.shipping)?, n),
-            shipping_tax: Spread::new(minor(&pricing.shipping_tax)?, n),
+            tax: Spread::new(tax, n),
+            shipping: Spread::new(shipping, n),
+            shipping_tax: Spread::new(shipping_tax, n),
         })
     }
 
     /// Units `first .. end` of the batch.
+    #[inline]
     fn range(&self, first: u32, end: u32) -> Paid {
         Paid {
-            merchandise: self.merchandise.range(first, end),
-            tax: self.tax.range(first, end),
-            shipping: self.shipping.range(first, end),
-            shipping_tax: self.shipping_tax.range(first, end),
+            merchandise: self.merchandise.range(first, end, self.narrow),
+            tax: self.tax.range(first, end, self.narrow),
+            shipping: self.shipping.range(first, end, self.narrow),
+            shipping_tax: self.shipping_tax.range(first, end, self.narrow),
         }
     }
 }
 
-/// A line's priced batches ready to price any set of its unit slots.
+/// A line's priced batches ready to price any set of its unit slots; worked out once per line
+/// when a [`PreparedOrder`](crate::PreparedOrder) is built.
 #[derive(Debug, Clone)]
-pub(crate) struct SlotPrices<'a> {
+pub(crate) struct SlotPrices {
     captured: BatchPrices,
-    /// Batches added by modifications: rare, priced when a slot falls in them.
-    added: &'a [LinePricing],
+    /// Batches added by modifications (usually none: an empty vector allocates nothing).
+    added: Vec<BatchPrices>,
 }
 
-impl<'a> SlotPrices<'a> {
+impl SlotPrices {
     /// # Errors
     /// [`MoneyError::NotInMinorUnits`] for amounts finer than the currency,
     /// [`MoneyError::CurrencyMismatch`] for amounts in another currency than the total.
-    #[inline]
-    pub(crate) fn new(line: &'a ReturnableLine) -> Result<SlotPrices<'a>, MoneyError> {
-        Ok(SlotPrices { captured: BatchPrices::new(&line.pricing)?, added: &line.added })
+    pub(crate) fn new(line: &ReturnableLine) -> Result<SlotPrices, MoneyError> {
+        Ok(SlotPrices {
+            captured: BatchPrices::new(&line.pricing)?,
+            added: line.added.iter().map(BatchPrices::new).collect::<Result<_, _>>()?,
+        })
     }
 
     /// What the slots paid; slot `n` is unit `n` of the batches end to end.
     ///
     /// # Errors
-    /// [`MoneyError::InvalidWeights`] when a slot lies past the line's units; the errors of
-    /// [`SlotPrices::new`] for an added batch.
+    /// [`MoneyError::InvalidWeights`] when a slot lies past the line's units.
     pub(crate) fn of(&self, units: &Units) -> Result<Paid, MoneyError> {
         let mut paid = Paid::default();
         for range in units.ranges() {
@@ -136,23 +150,20 @@ impl<'a> SlotPrices<'a> {
             }
             let mut start = 0u32;
             let mut left = end - first;
-            let mut batch = Some(self.captured);
-            let mut added = self.added.iter();
-            while left > 0 {
-                let Some(prices) = batch else {
-                    return Err(MoneyError::InvalidWeights { problem: "unit range reaches past the number of units" });
-                };
+            for prices in std::iter::once(&self.captured).chain(&self.added) {
                 let stop = start.saturating_add(prices.quantity);
                 let (from, to) = (first.max(start), end.min(stop));
                 if from < to {
                     paid = paid.add(prices.range(from - start, to - start));
                     left -= to - from;
                 }
+                if left == 0 {
+                    break;
+                }
                 start = stop;
-                batch = match added.next() {
-                    Some(p) if left > 0 => Some(BatchPrices::new(p)?),
-                    _ => None,
-                };
+            }
+            if left > 0 {
+                return Err(MoneyError::InvalidWeights { problem: "unit range reaches past the number of units" });
             }
         }
         Ok(paid)
@@ -181,20 +192,23 @@ pub(crate) fn percent_of(minor: i128, percent: Decimal) -> Option<i128> {
     })
 }
 
-/// Minor units as money.
+/// Minor units as money. Zero is [`Money::zero`], as everywhere else in the library, so
+/// amounts serialize the same whichever way they were computed.
 ///
 /// # Errors
-/// [`MoneyError::Overflow`] beyond what a decimal holds.
+/// [`MoneyError::Overflow`] beyond what a decimal holds (96 bits).
+#[inline]
 pub(crate) fn money(minor: i128, currency: Currency) -> Result<Money, MoneyError> {
     if minor == 0 {
         return Ok(Money::zero(currency));
     }
-    if let Ok(small) = i64::try_from(minor) {
-        return Ok(Money::from_minor(small, currency));
+    let magnitude = minor.unsigned_abs();
+    if magnitude >> 96 != 0 {
+        return Err(MoneyError::Overflow);
     }
-    Decimal::try_from_i128_with_scale(minor, currency.minor_units())
-        .map(|amount| Money::new(amount, currency))
-        .map_err(|_| MoneyError::Overflow)
+    // The decimal's 96-bit mantissa in three words, at the currency's scale (0 to 3).
+    let (lo, mid, hi) = (magnitude as u32, (magnitude >> 32) as u32, (magnitude >> 64) as u32);
+    Ok(Money::new(Decimal::from_parts(lo, mid, hi, minor < 0, currency.minor_units()), currency))
 }
 
 #[cfg(test)]
@@ -243,6 +257,53 @@ mod tests {
                 }
                 prop_assert!(prices.of(&Units::range(q, 1)).is_err());
             }
+        }
+
+        /// Minor units become the same money as `Money::from_minor` (zero included, so the
+        /// wire format does not depend on the path), and round-trip through `to_minor` up to
+        /// the 96 bits a decimal holds.
+        #[test]
+        fn money_equals_from_minor(minor in any::<i64>(), wide in -(1i128 << 96) + 1..(1i128 << 96)) {
+            for currency in [Currency::USD, Currency::JPY, Currency::KWD] {
+                let built = money(i128::from(minor), currency).unwrap();
+                let expected = Money::from_minor(minor, currency);
+                prop_assert_eq!(built, expected);
+                prop_assert_eq!(serde_json::to_string(&built).unwrap(), serde_json::to_string(&expected).unwrap());
+                prop_assert_eq!(to_minor(&money(wide, currency).unwrap()).unwrap(), wide);
+            }
+            prop_assert_eq!(money(1i128 << 96, Currency::USD), Err(MoneyError::Overflow));
+        }
+    }
+
+    /// Amounts past 2^64 minor units take the 128-bit path and still split like `for_units`.
+    #[test]
+    fn slot_prices_past_64_bits_equal_for_units() {
+        let usd = |minor: i128| Money::new(Decimal::from_i128_with_scale(minor, 2), Currency::USD);
+        let big = 1i128 << 70;
+        let pricing = LinePricing {
+            quantity: 7,
+            unit_price: usd(big / 7),
+            gross: usd(big + 5),
+            line_discount: usd(3),
+            order_discount: usd(1 << 65),
+            tax: usd(big / 3 + 1),
+            shipping: usd(11),
+            shipping_tax: usd((1 << 66) + 4),
+            total: usd(0),
+        };
+        let captured =
+            oms_core::capture(&oms_core::testkit::fixtures::draft("O-1", "E-1", "C-1", &[("1", "TEE", 7)])).unwrap();
+        let mut order = crate::ReturnableOrder::all_delivered(&captured, chrono::DateTime::UNIX_EPOCH);
+        order.lines[0].pricing = pricing;
+        let prices = SlotPrices::new(&order.lines[0]).unwrap();
+        assert!(!prices.captured.narrow);
+        for (first, count) in [(0, 7), (0, 1), (2, 3), (6, 1)] {
+            let expected = pricing.for_units(first, count).unwrap();
+            let paid = prices.of(&Units::range(first, count)).unwrap();
+            assert_eq!(money(paid.merchandise, Currency::USD).unwrap(), expected.merchandise);
+            assert_eq!(money(paid.tax, Currency::USD).unwrap(), expected.tax);
+            assert_eq!(money(paid.shipping, Currency::USD).unwrap(), expected.shipping);
+            assert_eq!(money(paid.shipping_tax, Currency::USD).unwrap(), expected.shipping_tax);
         }
     }
 }

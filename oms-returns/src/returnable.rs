@@ -1,8 +1,9 @@
 //! What the customer received and paid: the input every return decision reads.
 //!
 //! This is the contract between the order lifecycle and returns. The host (the `oms` facade)
-//! builds a [`ReturnableOrder`] from its order each time it runs a return command; this crate
-//! never reads an order store.
+//! builds a [`ReturnableOrder`] from its order and prepares it
+//! ([`ReturnableOrder::prepare`]) whenever the order changes; this crate never reads an order
+//! store.
 
 use chrono::{DateTime, Utc};
 use oms_core::{
@@ -233,11 +234,6 @@ impl ReturnableLine {
     /// The priced batches, in unit order: `pricing`, then `added`.
     pub fn batches(&self) -> impl Iterator<Item = &LinePricing> + '_ {
         std::iter::once(&self.pricing).chain(&self.added)
-    }
-
-    /// Slots returns may take: all but the last `refunded_outside`.
-    pub(crate) fn returnable_slots(&self) -> crate::Units {
-        crate::Units::range(0, self.quantity().saturating_sub(self.refunded_outside))
     }
 }
 

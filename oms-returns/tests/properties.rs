@@ -200,11 +200,12 @@ proptest! {
         let clock = Arc::new(ManualClock::new(day(1)));
         let service = ReturnService::new(InMemoryReturnStore::new(), clock.clone(), policy).unwrap();
         let meta = Metadata::by(Actor::System);
+        let prepared = order.clone().prepare().unwrap();
         for (step, days) in steps {
             clock.advance(Duration::days(days));
             let before = service.returns(&order.order_id).unwrap();
             let outcome = match step.command(&before, &order) {
-                Some(command) => service.execute(&order, &command, meta.clone()),
+                Some(command) => service.execute(&prepared, &command, meta.clone()),
                 None => service.expire(&order.order_id, meta.clone()),
             };
             let stored = service.returns(&order.order_id).unwrap();
