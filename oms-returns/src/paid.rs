@@ -30,12 +30,13 @@ impl Paid {
     }
 }
 
-/// One component of a line spread over its units: `base` each, the first `spare` units one more.
+/// One component of a line spread over its units: `base` each, the first `spare` units one
+/// `unit` (a minor unit with the total's sign) more.
 #[derive(Debug, Clone, Copy)]
 struct Spread {
-    base: u128,
+    base: i128,
+    unit: i128,
     spare: u32,
-    negative: bool,
 }
 
 impl Spread {
@@ -48,24 +49,24 @@ impl Spread {
             Ok(m) => (u128::from(m / u64::from(n)), (m % u64::from(n)) as u32),
             Err(_) => (magnitude / u128::from(n), (magnitude % u128::from(n)) as u32),
         };
-        Spread { base, spare, negative: total < 0 }
+        // Totals come from decimal mantissas (below 2^96 each, 2^98 for merchandise), so the
+        // quotient fits an i128.
+        let (base, unit) = (base as i128, total.signum());
+        Spread { base: base * unit, unit, spare }
     }
 
-    /// What units `first .. end` paid (`first <= end <= n`): `count × base` plus the spare
-    /// units among them. That is at most the magnitude of the total, so when the total is below
-    /// 2^64 (`narrow`) it is computed in 64 bits.
+    /// What units `first .. end` paid (`first <= end <= n`): `count × base` plus a unit for
+    /// each spare unit among them. Its magnitude is at most the total's, so when every total of
+    /// the batch is within an `i64` (`narrow`) it is computed in 64 bits.
     #[inline]
     fn range(&self, first: u32, end: u32, narrow: bool) -> i128 {
         let (count, spare) = (end - first, end.min(self.spare) - first.min(self.spare));
-        let paid = if narrow {
-            u128::from(u64::from(count) * (self.base as u64) + u64::from(spare))
+        if narrow {
+            // `base` and `unit` are within an i64 here, so truncating keeps their value.
+            i128::from(i64::from(count) * (self.base as i64) + i64::from(spare) * (self.unit as i64))
         } else {
-            u128::from(count) * self.base + u128::from(spare)
-        };
-        // Totals come from decimal mantissas (below 2^96 each, 2^98 for merchandise), so the
-        // magnitude fits an i128.
-        let paid = paid as i128;
-        if self.negative { -paid } else { paid }
+            i128::from(count) * self.base + i128::from(spare) * self.unit
+        }
     }
 }
 
@@ -73,7 +74,7 @@ impl Spread {
 #[derive(Debug, Clone, Copy)]
 struct BatchPrices {
     quantity: u32,
-    /// Every component's total is below 2^64 minor units in magnitude (all real amounts are).
+    /// Every component's total is within an `i64` of minor units (all real amounts are).
     narrow: bool,
     merchandise: Spread,
     tax: Spread,
@@ -92,7 +93,7 @@ impl BatchPrices {
         let merchandise = minor(&pricing.gross)? - minor(&pricing.line_discount)? - minor(&pricing.order_discount)?;
         let (tax, shipping, shipping_tax) =
             (minor(&pricing.tax)?, minor(&pricing.shipping)?, minor(&pricing.shipping_tax)?);
-        let narrow = [merchandise, tax, shipping, shipping_tax].iter().all(|t| u64::try_from(t.unsigned_abs()).is_ok());
+        let narrow = [merchandise, tax, shipping, shipping_tax].iter().all(|t| i64::try_from(*t).is_ok());
         Ok(BatchPrices {
             quantity: n,
             narrow,
@@ -140,6 +141,12 @@ impl SlotPrices {
     /// # Errors
     /// [`MoneyError::InvalidWeights`] when a slot lies past the line's units.
     pub(crate) fn of(&self, units: &Units) -> Result<Paid, MoneyError> {
+        // The usual case: one run, within the units captured with the line.
+        if let [(first, end)] = units.runs() {
+            if *end <= self.captured.quantity {
+                return Ok(self.captured.range(*first, *end));
+            }
+        }
         let mut paid = Paid::default();
         for range in units.ranges() {
             let (first, end) = (range.first, range.first.saturating_add(range.count));

@@ -163,6 +163,9 @@ impl Units {
 
     /// The `n` lowest slots of the set (all of them when it holds fewer).
     pub fn lowest(&self, n: u32) -> Units {
+        if let [(s, e)] = self.runs.as_slice() {
+            return Units::range(*s, n.min(e - s));
+        }
         let mut left = n;
         let mut out = Runs::new();
         for &(s, e) in &self.runs {
@@ -174,6 +177,11 @@ impl Units {
             left -= take;
         }
         Units { runs: out }
+    }
+
+    /// The half-open `(start, end)` runs, lowest first.
+    pub(crate) fn runs(&self) -> &[(u32, u32)] {
+        &self.runs
     }
 
     /// Sorted runs, possibly overlapping or touching, merged into the canonical form.
