@@ -31,12 +31,12 @@ impl Paid {
 }
 
 /// One component of a line spread over its units: `base` each, the first `spare` units one
-/// `unit` (a minor unit with the total's sign) more.
+/// `unit` (a minor unit with the total's sign: -1, 0 or 1) more.
 #[derive(Debug, Clone, Copy)]
 struct Spread {
     base: i128,
-    unit: i128,
     spare: u32,
+    unit: i8,
 }
 
 impl Spread {
@@ -51,8 +51,8 @@ impl Spread {
         };
         // Totals come from decimal mantissas (below 2^96 each, 2^98 for merchandise), so the
         // quotient fits an i128.
-        let (base, unit) = (base as i128, total.signum());
-        Spread { base: base * unit, unit, spare }
+        let unit = total.signum();
+        Spread { base: base as i128 * unit, spare, unit: unit as i8 }
     }
 
     /// What units `first .. end` paid (`first <= end <= n`): `count × base` plus a unit for
@@ -62,10 +62,10 @@ impl Spread {
     fn range(&self, first: u32, end: u32, narrow: bool) -> i128 {
         let (count, spare) = (end - first, end.min(self.spare) - first.min(self.spare));
         if narrow {
-            // `base` and `unit` are within an i64 here, so truncating keeps their value.
-            i128::from(i64::from(count) * (self.base as i64) + i64::from(spare) * (self.unit as i64))
+            // `base` is within an i64 here, so truncating keeps its value.
+            i128::from(i64::from(count) * (self.base as i64) + i64::from(spare) * i64::from(self.unit))
         } else {
-            i128::from(count) * self.base + i128::from(spare) * self.unit
+            i128::from(count) * self.base + i128::from(spare) * i128::from(self.unit)
         }
     }
 }
@@ -132,7 +132,10 @@ impl SlotPrices {
     pub(crate) fn new(line: &ReturnableLine) -> Result<SlotPrices, MoneyError> {
         Ok(SlotPrices {
             captured: BatchPrices::new(&line.pricing)?,
-            added: line.added.iter().map(BatchPrices::new).collect::<Result<_, _>>()?,
+            added: match line.added.as_slice() {
+                [] => Vec::new(),
+                added => added.iter().map(BatchPrices::new).collect::<Result<_, _>>()?,
+            },
         })
     }
 
@@ -182,6 +185,7 @@ impl SlotPrices {
 ///
 /// # Errors
 /// [`MoneyError::NotInMinorUnits`] for an amount finer than its currency.
+#[inline]
 pub(crate) fn to_minor(m: &Money) -> Result<i128, MoneyError> {
     if m.amount().scale() == m.currency().minor_units() { Ok(m.amount().mantissa()) } else { m.to_minor() }
 }

@@ -61,20 +61,15 @@ impl ReturnableOrder {
     /// [`ReturnError::InvalidOrder`] naming the order, the line and the problem.
     pub fn prepare(self) -> Result<PreparedOrder, ReturnError> {
         self.validate()?;
-        let lines = self
-            .lines
-            .iter()
-            .map(|line| {
-                // Validation checked currencies and minor units, so this cannot fail; if it
-                // did, the error still names the order.
-                let prices = SlotPrices::new(line)
-                    .map_err(|source| ReturnError::Money { order: self.order_id.clone(), source })?;
-                Ok(PreparedLine { prices, returnable_end: line.quantity().saturating_sub(line.refunded_outside) })
-            })
-            .collect::<Result<_, ReturnError>>()?;
-        let minor = |m: &Money| {
-            crate::paid::to_minor(m).map_err(|source| ReturnError::Money { order: self.order_id.clone(), source })
-        };
+        // Validation checked currencies and minor units, so pricing cannot fail; if it did, the
+        // error would still name the order.
+        let money = |source| ReturnError::Money { order: self.order_id.clone(), source };
+        let mut lines = Vec::with_capacity(self.lines.len());
+        for line in &self.lines {
+            let prices = SlotPrices::new(line).map_err(money)?;
+            lines.push(PreparedLine { prices, returnable_end: line.quantity().saturating_sub(line.refunded_outside) });
+        }
+        let minor = |m: &Money| crate::paid::to_minor(m).map_err(money);
         let refundable = minor(&self.captured)? - minor(&self.refunded_amount_outside)?;
         Ok(PreparedOrder { order: self, lines, refundable })
     }

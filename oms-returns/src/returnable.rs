@@ -150,7 +150,8 @@ impl ReturnableOrder {
     }
 
     /// Checks the contract: unique lines, one currency in minor units, delivered units within
-    /// the units paid for, outside returns within delivered units.
+    /// the units paid for, outside returns within delivered units. [`ReturnableOrder::prepare`]
+    /// runs it.
     ///
     /// # Errors
     /// [`ReturnError::InvalidOrder`] naming the order, the line and the problem.
@@ -161,7 +162,14 @@ impl ReturnableOrder {
             line: line.cloned(),
             problem,
         };
-        // The field's name is only built for an error: this runs on every return decision.
+        // The usual amount (the order's currency, at its scale, not negative) passes this test;
+        // only a batch with another amount goes through `check_money`, which says what is wrong
+        // and builds the field's name.
+        let minor_units = self.currency.minor_units();
+        let plain = |m: &Money| {
+            let amount = m.amount();
+            m.currency() == self.currency && amount.scale() == minor_units && !amount.is_sign_negative()
+        };
         let check_money = |line: Option<&LineId>, field: &dyn Fn() -> String, m: &Money| {
             if m.currency() != self.currency {
                 Err(invalid(line, format!("{} is in {}, the order in {}", field(), m.currency(), self.currency)))
@@ -186,7 +194,7 @@ impl ReturnableOrder {
                     0 => format!("pricing.{name}"),
                     _ => format!("added[{}].{name}", b - 1),
                 };
-                for (name, m) in [
+                let amounts = [
                     ("gross", &p.gross),
                     ("line_discount", &p.line_discount),
                     ("order_discount", &p.order_discount),
@@ -194,8 +202,11 @@ impl ReturnableOrder {
                     ("shipping", &p.shipping),
                     ("shipping_tax", &p.shipping_tax),
                     ("total", &p.total),
-                ] {
-                    check_money(id, &|| field(name), m)?;
+                ];
+                if !amounts.iter().all(|(_, m)| plain(m)) {
+                    for (name, m) in amounts {
+                        check_money(id, &|| field(name), m)?;
+                    }
                 }
                 if p.quantity == 0 {
                     return Err(invalid(id, format!("{} covers no units", field("quantity"))));
