@@ -203,6 +203,44 @@ pub(crate) fn percent_of(minor: i128, percent: Decimal) -> Option<i128> {
     })
 }
 
+/// `total` minor units split over non-negative `weights` by largest remainder, exactly as
+/// [`Money::allocate`] splits them (a property test keeps the two equal): each part the floor
+/// of its exact share, the spare units one each to the largest remainders, earlier parts first
+/// on ties.
+///
+/// # Errors
+/// [`MoneyError::InvalidWeights`] when the weights sum to zero or one is negative,
+/// [`MoneyError::Overflow`] for astronomically large inputs.
+pub(crate) fn allocate(total: i128, weights: &[i128]) -> Result<Vec<i128>, MoneyError> {
+    if weights.iter().any(|w| *w < 0) {
+        return Err(MoneyError::InvalidWeights { problem: "a weight is negative" });
+    }
+    let sum = weights.iter().try_fold(0i128, |sum, w| sum.checked_add(*w)).ok_or(MoneyError::Overflow)?;
+    if sum == 0 {
+        return Err(MoneyError::InvalidWeights { problem: "weights sum to zero" });
+    }
+    let magnitude = total.checked_abs().ok_or(MoneyError::Overflow)?;
+    let mut parts = Vec::with_capacity(weights.len());
+    let mut remainders = Vec::with_capacity(weights.len());
+    for (i, w) in weights.iter().enumerate() {
+        let product = magnitude.checked_mul(*w).ok_or(MoneyError::Overflow)?;
+        parts.push(product / sum);
+        remainders.push((product % sum, i));
+    }
+    // Each floor loses less than one unit, so fewer spare units than parts.
+    let spare = magnitude - parts.iter().sum::<i128>();
+    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for (_, i) in remainders.iter().take(usize::try_from(spare).unwrap_or(0)) {
+        if let Some(part) = parts.get_mut(*i) {
+            *part += 1;
+        }
+    }
+    if total < 0 {
+        parts.iter_mut().for_each(|p| *p = -*p);
+    }
+    Ok(parts)
+}
+
 /// Minor units as money. Zero is [`Money::zero`], as everywhere else in the library, so
 /// amounts serialize the same whichever way they were computed.
 ///
@@ -267,6 +305,28 @@ mod tests {
                     prop_assert_eq!(money(paid.shipping_tax, c).unwrap(), expected.shipping_tax);
                 }
                 prop_assert!(prices.of(&Units::range(q, 1)).is_err());
+            }
+        }
+
+        /// Integer allocation splits exactly as `Money::allocate`, in every currency.
+        #[test]
+        fn allocate_equals_money_allocate(
+            total in -1_000_000i64..1_000_000,
+            weights in proptest::collection::vec(prop_oneof![1 => Just(0i64), 4 => 0i64..100_000], 1..12),
+        ) {
+            let minor: Vec<i128> = weights.iter().map(|w| i128::from(*w)).collect();
+            for currency in [Currency::USD, Currency::JPY, Currency::KWD] {
+                let decimals: Vec<Decimal> =
+                    weights.iter().map(|w| Money::from_minor(*w, currency).amount()).collect();
+                let expected = Money::from_minor(total, currency).allocate(&decimals);
+                let split = allocate(i128::from(total), &minor);
+                match expected {
+                    Ok(parts) => {
+                        let split: Vec<Money> = split.unwrap().into_iter().map(|p| money(p, currency).unwrap()).collect();
+                        prop_assert_eq!(split, parts);
+                    }
+                    Err(e) => prop_assert_eq!(split.unwrap_err(), e),
+                }
             }
         }
 

@@ -3,11 +3,10 @@
 use std::cmp::Ordering;
 
 use oms_core::{Currency, LineId, Money, MoneyError, OrderId, Sku};
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::exchange::replacement_demand;
-use crate::paid::percent_of;
+use crate::paid::{allocate, money, percent_of, to_minor};
 use crate::{
     OrderReturns, Payer, PreparedOrder, ReasonRule, ReplacementDemand, RestockingFee, ReturnError, ReturnMethod,
     ReturnPolicy, ReturnReason, Rma, RmaId, Units,
@@ -177,16 +176,16 @@ pub(crate) fn settle(
 ) -> Result<(Settlement, Option<ReplacementDemand>), ReturnError> {
     let order = prepared.order();
     let order_id = &order.order_id;
-    let money = |source| ReturnError::Money { order: order_id.clone(), source };
+    let failed = |source| ReturnError::Money { order: order_id.clone(), source };
     let currency = order.currency;
     let zero = Money::zero(currency);
     let waive_fees = rma.exchange().is_some() && policy.exchanges.waive_fees;
-    let m = |minor| crate::paid::money(minor, currency).map_err(money);
+    let m = |minor| money(minor, currency).map_err(failed);
 
     let mut lines = Vec::with_capacity(rma.lines().len());
-    let mut credit = 0i128;
     let mut rules = RuleCache::new(policy);
     // Credit, net and the cap in minor units; money is built once, for the result.
+    let mut credit = 0i128;
     for (i, rma_line) in rma.lines().iter().enumerate().filter(|(_, l)| l.received() > 0) {
         let (line, prices) = prepared
             .line_near(i, rma_line.line())
@@ -200,7 +199,7 @@ pub(crate) fn settle(
                 line: line.line_id.clone(),
             });
         }
-        let paid = prices.paid(&units).map_err(money)?;
+        let paid = prices.paid(&units).map_err(failed)?;
         let rule = rules.get(rma_line.reason());
         let with_shipping = rule.is_some_and(|r| r.merchant_at_fault)
             && policy.shipping_refund.when_merchant_at_fault
@@ -209,10 +208,10 @@ pub(crate) fn settle(
         let fee = match rule.and_then(|r| r.restocking_fee) {
             Some(_) if waive_fees => 0,
             Some(RestockingFee::Percent { percent }) => {
-                percent_of(paid.merchandise, percent).ok_or_else(|| money(MoneyError::Overflow))?
+                percent_of(paid.merchandise, percent).ok_or_else(|| failed(MoneyError::Overflow))?
             }
             Some(RestockingFee::PerUnit { amount }) => {
-                amount.times(rma_line.received()).and_then(|fee| fee.to_minor()).map_err(money)?
+                amount.times(rma_line.received()).and_then(|fee| fee.to_minor()).map_err(failed)?
             }
             None => 0,
         };
@@ -235,11 +234,10 @@ pub(crate) fn settle(
         });
     }
 
-    credit -= deduct_label_fee(&mut lines, rma, policy, waive_fees).map_err(money)?;
-    let shipping = everything_returned_shipping(returns, prepared, policy, &lines).map_err(money)?;
+    credit -= deduct_label_fee(&mut lines, rma, policy, waive_fees, currency).map_err(failed)?;
+    let shipping = everything_returned_shipping(returns, prepared, policy, &lines).map_err(failed)?;
     for s in &shipping {
-        credit += crate::paid::to_minor(&s.shipping).map_err(money)?
-            + crate::paid::to_minor(&s.shipping_tax).map_err(money)?;
+        credit += to_minor(&s.shipping).map_err(failed)? + to_minor(&s.shipping_tax).map_err(failed)?;
     }
 
     let (replacement_value, release) = match rma.exchange() {
@@ -247,13 +245,16 @@ pub(crate) fn settle(
         Some(exchange) => match rma.replacement() {
             Some(released) => (released.value, None),
             None => {
-                let demand = replacement_demand(prepared, rma, exchange).map_err(money)?;
+                let demand = replacement_demand(prepared, rma, exchange).map_err(failed)?;
                 (demand.value, Some(demand))
             }
         },
     };
-    let to_minor = |m: &Money| crate::paid::to_minor(m).map_err(money);
-    let net = credit - to_minor(&replacement_value)?;
+    let minor = |m: &Money| match m.currency() {
+        c if c == currency => to_minor(m).map_err(failed),
+        other => Err(failed(MoneyError::CurrencyMismatch { left: currency, right: other })),
+    };
+    let net = credit - minor(&replacement_value)?;
     let payment = match net.cmp(&0) {
         Ordering::Less => Payment::Charge { amount: m(-net)? },
         Ordering::Equal => Payment::Nothing,
@@ -265,11 +266,7 @@ pub(crate) fn settle(
         // order was prepared) and this order's earlier refunds.
         let mut available = prepared.refundable();
         for earlier in returns.rmas().iter().filter_map(|r| r.settlement()) {
-            let refunded = earlier.payment.refunded(currency);
-            if refunded.currency() != currency {
-                return Err(money(MoneyError::CurrencyMismatch { left: currency, right: refunded.currency() }));
-            }
-            available -= to_minor(&refunded)?;
+            available -= minor(&earlier.payment.refunded(currency))?;
         }
         if net > available {
             return Err(ReturnError::RefundExceedsCaptured {
@@ -308,13 +305,15 @@ impl<'a> RuleCache<'a> {
     }
 }
 
-/// Keeps the label fee back from a mail return whose reasons all make the customer pay;
-/// returns what was kept back, in minor units.
+/// Keeps the label fee back from a mail return whose reasons all make the customer pay,
+/// spread over the lines by their totals as [`Money::allocate`] would; returns what was kept
+/// back, in minor units.
 fn deduct_label_fee(
     lines: &mut [CreditLine],
     rma: &Rma,
     policy: &ReturnPolicy,
     waive_fees: bool,
+    currency: Currency,
 ) -> Result<i128, MoneyError> {
     let Some(fee) = policy.methods.mail.as_ref().and_then(|m| m.label_fee) else { return Ok(0) };
     let customer_pays =
@@ -322,18 +321,21 @@ fn deduct_label_fee(
     if waive_fees || !customer_pays || *rma.method() != ReturnMethod::Mail || lines.is_empty() {
         return Ok(0);
     }
-    let weights: Vec<Decimal> = lines.iter().map(|l| l.total.amount().max(Decimal::ZERO)).collect();
-    if weights.iter().all(Decimal::is_zero) {
+    if fee.currency() != currency {
+        return Err(MoneyError::CurrencyMismatch { left: fee.currency(), right: currency });
+    }
+    let totals = lines.iter().map(|l| to_minor(&l.total)).collect::<Result<Vec<_>, _>>()?;
+    let weights: Vec<i128> = totals.iter().map(|t| (*t).max(0)).collect();
+    if weights.iter().all(|w| *w == 0) {
         return Ok(0);
     }
-    let credit = Money::sum(fee.currency(), lines.iter().map(|l| &l.total))?;
     // Never more than the credit it is kept from.
-    let fee = if fee.checked_cmp(&credit)?.is_gt() { credit } else { fee };
-    for (line, share) in lines.iter_mut().zip(fee.allocate(&weights)?) {
-        line.label_fee = share;
-        line.total = line.total.checked_sub(share)?;
+    let fee = to_minor(&fee)?.min(totals.iter().sum());
+    for ((line, total), share) in lines.iter_mut().zip(totals).zip(allocate(fee, &weights)?) {
+        line.label_fee = money(share, currency)?;
+        line.total = money(total - share, currency)?;
     }
-    crate::paid::to_minor(&fee)
+    Ok(fee)
 }
 
 /// All outbound shipping not yet paid back, when this settlement pays back the order's last unit
@@ -373,8 +375,8 @@ fn everything_returned_shipping(
             out.push(ShippingCredit {
                 line: line.line_id.clone(),
                 units,
-                shipping: crate::paid::money(paid.shipping, currency)?,
-                shipping_tax: crate::paid::money(paid.shipping_tax, currency)?,
+                shipping: money(paid.shipping, currency)?,
+                shipping_tax: money(paid.shipping_tax, currency)?,
             });
         }
     }
