@@ -195,7 +195,7 @@ pub(crate) fn to_minor(m: &Money) -> Result<i128, MoneyError> {
 pub(crate) fn percent_of(minor: i128, percent: Decimal) -> Option<i128> {
     let denominator = 10i128.checked_pow(percent.scale())?.checked_mul(100)?;
     let numerator = minor.checked_mul(percent.mantissa())?;
-    let (quotient, remainder) = (numerator / denominator, numerator % denominator);
+    let (quotient, remainder) = divide(numerator, denominator);
     Some(if remainder.unsigned_abs() * 2 >= denominator.unsigned_abs() {
         quotient + numerator.signum()
     } else {
@@ -224,12 +224,14 @@ pub(crate) fn allocate(total: i128, weights: &[i128]) -> Result<Vec<i128>, Money
     let mut remainders = Vec::with_capacity(weights.len());
     for (i, w) in weights.iter().enumerate() {
         let product = magnitude.checked_mul(*w).ok_or(MoneyError::Overflow)?;
-        parts.push(product / sum);
-        remainders.push((product % sum, i));
+        let (part, remainder) = divide(product, sum);
+        parts.push(part);
+        remainders.push((remainder, i));
     }
-    // Each floor loses less than one unit, so fewer spare units than parts.
+    // Each floor loses less than one unit, so fewer spare units than parts. The indices make
+    // every key distinct, so an unstable sort gives the one order.
     let spare = magnitude - parts.iter().sum::<i128>();
-    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    remainders.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     for (_, i) in remainders.iter().take(usize::try_from(spare).unwrap_or(0)) {
         if let Some(part) = parts.get_mut(*i) {
             *part += 1;
@@ -239,6 +241,16 @@ pub(crate) fn allocate(total: i128, weights: &[i128]) -> Result<Vec<i128>, Money
         parts.iter_mut().for_each(|p| *p = -*p);
     }
     Ok(parts)
+}
+
+/// Quotient and remainder (`/` and `%`) of a positive divisor, in 64 bits when both fit:
+/// an `i128` division is a library call several times slower.
+#[inline]
+fn divide(dividend: i128, divisor: i128) -> (i128, i128) {
+    match (i64::try_from(dividend), i64::try_from(divisor)) {
+        (Ok(n), Ok(d)) if d > 0 => (i128::from(n / d), i128::from(n % d)),
+        _ => (dividend / divisor, dividend % divisor),
+    }
 }
 
 /// Minor units as money. Zero is [`Money::zero`], as everywhere else in the library, so
@@ -343,6 +355,28 @@ mod tests {
                 prop_assert_eq!(to_minor(&money(wide, currency).unwrap()).unwrap(), wide);
             }
             prop_assert_eq!(money(1i128 << 96, Currency::USD), Err(MoneyError::Overflow));
+        }
+    }
+
+    /// Amounts past 64 bits take the 128-bit division: percentages round the same way and
+    /// splits still add up.
+    #[test]
+    fn percent_of_past_64_bits_rounds_like_money() {
+        for minor in [10i128.pow(20) + 7, -(10i128.pow(20) + 5), 1i128 << 70] {
+            for percent in [Decimal::new(125, 1), Decimal::new(15, 0), Decimal::new(3333, 2)] {
+                let money = Money::new(Decimal::from_i128_with_scale(minor, 2), Currency::USD);
+                let expected = money.checked_mul(percent / Decimal::ONE_HUNDRED).unwrap().round().to_minor().unwrap();
+                assert_eq!(percent_of(minor, percent), Some(expected), "{minor} × {percent}%");
+            }
+        }
+        let big: Vec<i128> = vec![1i128 << 40, 3, 1i128 << 39];
+        let total = (1i128 << 70) + 1;
+        let parts = allocate(total, &big).unwrap();
+        assert_eq!(parts.iter().sum::<i128>(), total);
+        // Each part within one unit of its exact share.
+        for (part, weight) in parts.iter().zip(&big) {
+            let exact = total * weight / big.iter().sum::<i128>();
+            assert!((part - exact).abs() <= 1);
         }
     }
 
