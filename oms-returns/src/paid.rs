@@ -190,11 +190,26 @@ pub(crate) fn to_minor(m: &Money) -> Result<i128, MoneyError> {
     if m.amount().scale() == m.currency().minor_units() { Ok(m.amount().mantissa()) } else { m.to_minor() }
 }
 
+/// `100 × 10^scale` for every decimal scale (0 to 28): the denominator of a percentage.
+const PERCENT_DENOMINATORS: [i128; 29] = {
+    let mut table = [100i128; 29];
+    let mut scale = 1;
+    while scale < table.len() {
+        table[scale] = table[scale - 1] * 10;
+        scale += 1;
+    }
+    table
+};
+
 /// `minor × percent ÷ 100`, rounded half away from zero (the library's one rounding rule), on
 /// integers; `None` on overflow.
 pub(crate) fn percent_of(minor: i128, percent: Decimal) -> Option<i128> {
-    let denominator = 10i128.checked_pow(percent.scale())?.checked_mul(100)?;
-    let numerator = minor.checked_mul(percent.mantissa())?;
+    let denominator = PERCENT_DENOMINATORS.get(usize::try_from(percent.scale()).ok()?).copied()?;
+    let numerator = match (i64::try_from(minor), i64::try_from(percent.mantissa())) {
+        // A 64 × 64-bit product always fits in 128 bits.
+        (Ok(m), Ok(p)) => i128::from(m) * i128::from(p),
+        _ => minor.checked_mul(percent.mantissa())?,
+    };
     let (quotient, remainder) = divide(numerator, denominator);
     Some(if remainder.unsigned_abs() * 2 >= denominator.unsigned_abs() {
         quotient + numerator.signum()
@@ -228,13 +243,16 @@ pub(crate) fn allocate(total: i128, weights: &[i128]) -> Result<Vec<i128>, Money
         parts.push(part);
         remainders.push((remainder, i));
     }
-    // Each floor loses less than one unit, so fewer spare units than parts. The indices make
-    // every key distinct, so an unstable sort gives the one order.
-    let spare = magnitude - parts.iter().sum::<i128>();
-    remainders.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    for (_, i) in remainders.iter().take(usize::try_from(spare).unwrap_or(0)) {
-        if let Some(part) = parts.get_mut(*i) {
-            *part += 1;
+    // Each floor loses less than one unit, so fewer spare units than parts. They go to the
+    // `spare` first keys (largest remainder, then earliest part): only which parts those are
+    // matters, not their order, and the indices make every key distinct.
+    let spare = usize::try_from(magnitude - parts.iter().sum::<i128>()).unwrap_or(0).min(remainders.len());
+    if spare > 0 {
+        remainders.select_nth_unstable_by(spare - 1, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        for (_, i) in remainders.iter().take(spare) {
+            if let Some(part) = parts.get_mut(*i) {
+                *part += 1;
+            }
         }
     }
     if total < 0 {
