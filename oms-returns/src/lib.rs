@@ -2,8 +2,9 @@
 //! exchanges and restock dispositions.
 //!
 //! A delivered order comes in as a [`ReturnableOrder`], checked and priced once as a
-//! [`PreparedOrder`]; commands on its [`OrderReturns`] become events; the events carry what the host acts on: stock movements for the inventory, payment
-//! instructions for the payment provider, replacement demand for new orders.
+//! [`PreparedOrder`]; commands on its [`OrderReturns`] become events; the events carry what the
+//! host acts on: stock movements for the inventory, payment instructions for the payment
+//! provider, replacement demand for new orders.
 //!
 //! ```
 //! use oms_core::{capture, testkit::fixtures, DiscountDraft, MoneyInput};
