@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use oms_core::{Clock, Envelope, ExpectedVersion, Metadata, OrderId};
 
 use crate::{
-    Eligibility, OrderReturns, Result, ReturnCommand, ReturnEnvelope, ReturnEvent, ReturnPolicy, ReturnReason,
-    ReturnStore, ReturnStoreExt, ReturnableOrder, RmaId, Settlement,
+    Eligibility, OrderReturns, PreparedOrder, Result, ReturnCommand, ReturnEnvelope, ReturnEvent, ReturnPolicy,
+    ReturnReason, ReturnStore, ReturnStoreExt, RmaId, Settlement,
 };
 
 /// What [`ReturnService::execute`] or [`ReturnService::expire`] did.
@@ -27,7 +27,7 @@ pub struct Executed {
 /// use oms_returns::*;
 ///
 /// let captured = capture(&fixtures::draft("O-1", "E-1", "C-1", &[("1", "TEE", 2)]))?;
-/// let order = ReturnableOrder::all_delivered(&captured, fixtures::t0());
+/// let order = ReturnableOrder::all_delivered(&captured, fixtures::t0()).prepare()?;
 /// let clock = FixedClock(fixtures::t0() + chrono::Duration::days(3));
 /// let service = ReturnService::new(InMemoryReturnStore::new(), clock, ReturnPolicy::standard())?;
 ///
@@ -69,8 +69,8 @@ impl<S: ReturnStore, C: Clock> ReturnService<S, C> {
         &self.policy
     }
 
-    /// Runs a command on an order's returns; `order` is the order as delivered, built by the
-    /// host for this call (see [`ReturnableOrder`]).
+    /// Runs a command on an order's returns; `order` is the order as delivered, prepared by
+    /// the host when it last changed (see [`PreparedOrder`]).
     ///
     /// A command whose metadata carries an idempotency key already recorded for the order is
     /// not run again: the events recorded the first time come back with `replayed` set.
@@ -79,10 +79,10 @@ impl<S: ReturnStore, C: Clock> ReturnService<S, C> {
     /// [`crate::Error::Return`] when the rules refuse the command (nothing written);
     /// [`crate::Error::Store`] with [`crate::ReturnStoreError::Conflict`] when another writer
     /// got there first (reload and retry), or another store failure.
-    pub fn execute(&self, order: &ReturnableOrder, command: &ReturnCommand, metadata: Metadata) -> Result<Executed> {
-        let returns = self.store.load_returns(&order.order_id)?;
+    pub fn execute(&self, order: &PreparedOrder, command: &ReturnCommand, metadata: Metadata) -> Result<Executed> {
+        let returns = self.store.load_returns(&order.order().order_id)?;
         if let Some(key) = &metadata.idempotency_key {
-            let earlier = self.store.find_by_key(&order.order_id, key)?;
+            let earlier = self.store.find_by_key(&order.order().order_id, key)?;
             if !earlier.is_empty() {
                 return Ok(Executed { returns, events: earlier, replayed: true });
             }
@@ -154,8 +154,8 @@ impl<S: ReturnStore, C: Clock> ReturnService<S, C> {
     ///
     /// # Errors
     /// A store error, or an order that breaks the input contract.
-    pub fn eligibility(&self, order: &ReturnableOrder, reason: ReturnReason) -> Result<Eligibility> {
-        let returns = self.store.load_returns(&order.order_id)?;
+    pub fn eligibility(&self, order: &PreparedOrder, reason: ReturnReason) -> Result<Eligibility> {
+        let returns = self.store.load_returns(&order.order().order_id)?;
         Ok(returns.eligibility(order, &self.policy, reason, self.clock.now())?)
     }
 
@@ -163,8 +163,8 @@ impl<S: ReturnStore, C: Clock> ReturnService<S, C> {
     ///
     /// # Errors
     /// As [`OrderReturns::quote`], or a store error.
-    pub fn quote(&self, order: &ReturnableOrder, rma: &RmaId) -> Result<Settlement> {
-        let returns = self.store.load_returns(&order.order_id)?;
+    pub fn quote(&self, order: &PreparedOrder, rma: &RmaId) -> Result<Settlement> {
+        let returns = self.store.load_returns(&order.order().order_id)?;
         Ok(returns.quote(rma, order, &self.policy)?)
     }
 
