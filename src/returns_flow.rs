@@ -90,7 +90,7 @@ where
         let _guard = self.lock_order(order);
         let current = self.orders.load(order)?;
         let history = self.orders.history(order)?;
-        let returnable = returnable_order(&current, &history);
+        let returnable = returnable_order(&current, &history).prepare().map_err(oms_returns::Error::from)?;
         let executed = self.returns.execute(&returnable, command, metadata.clone())?;
         let now = self.now();
         let mut events = return_events(order, &executed.events);
