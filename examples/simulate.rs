@@ -141,6 +141,13 @@ pub(crate) type Sim = Oms<
 >;
 
 fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
+    let (kpis, elapsed) = simulate(config)?;
+    report::print(config, &kpis, elapsed, config.json);
+    Ok(())
+}
+
+/// Runs the day; returns the KPIs and how long the orders took.
+fn simulate(config: &Config) -> Result<(Kpis, std::time::Duration), Box<dyn std::error::Error>> {
     let mut rng = Rng::new(config.seed);
     let world = World::generate(config, &mut rng)?;
     let start: chrono::DateTime<chrono::Utc> = "2026-11-27T00:00:00Z".parse()?;
@@ -176,8 +183,7 @@ fn run(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     let elapsed = started.elapsed();
     kpis.oversells = report::recount_oversells(&oms, &world)?;
     kpis.inconsistent_orders = report::inconsistent_orders(&oms, kpis.order_ids.iter())?;
-    report::print(config, &kpis, elapsed, config.json);
-    Ok(())
+    Ok((kpis, elapsed))
 }
 
 fn system() -> Metadata {
@@ -480,4 +486,28 @@ fn drain_outbox(oms: &Sim, kpis: &mut Kpis) {
         }
     }
     let _ = oms.outbox().pending(0);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small day: every flow runs, nothing is oversold, every order's stock matches, and the
+    /// same seed gives the same day.
+    #[test]
+    fn a_small_day_runs_clean_and_is_deterministic() {
+        let config = Config { orders: 1_500, nodes: 40, skus: 200, quiet: true, ..Config::default() };
+        let (kpis, _) = simulate(&config).unwrap();
+        assert_eq!(kpis.oversells, 0);
+        assert_eq!(kpis.inconsistent_orders, 0);
+        assert_eq!(kpis.orders, 1_500);
+        assert!(kpis.units_fulfilled > kpis.units_ordered / 2, "{kpis:?}");
+        assert!(kpis.returns > 0 && kpis.rejections > 0 && kpis.cancelled_orders > 0, "{kpis:?}");
+        assert!(kpis.pickups_collected > 0 && kpis.partial_shipments > 0, "{kpis:?}");
+        let (again, _) = simulate(&config).unwrap();
+        assert_eq!(
+            (again.units_fulfilled, again.routing_cost, again.refunds),
+            (kpis.units_fulfilled, kpis.routing_cost, kpis.refunds)
+        );
+    }
 }
