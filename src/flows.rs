@@ -92,7 +92,7 @@ where
         let _guard = self.lock_order(order);
         let mut events = Vec::new();
         let current = self.orders.load(order)?;
-        let recorded = self.record(&current, std::slice::from_ref(command), &metadata.clone(), &mut events)?;
+        let recorded = self.record(current, std::slice::from_ref(command), &metadata.clone(), &mut events)?;
         let rerouting = recorded.events.iter().any(|e| {
             matches!(
                 e.event,
@@ -132,7 +132,7 @@ where
             let current = self.orders.load(&order)?;
             let command = OrderCommand::Expire { now };
             match self.record(
-                &current,
+                current,
                 std::slice::from_ref(&command),
                 &step(&metadata, &format!("expire-{order}"))?,
                 &mut events,
@@ -211,7 +211,7 @@ where
                 commands.push(OrderCommand::Backorder { line, quantity: quantity - got, at: now, expected_at: None });
             }
         }
-        let recorded = self.record(&order, &commands, metadata, events)?;
+        let recorded = self.record(order, &commands, metadata, events)?;
         Ok(recorded.order)
     }
 
@@ -255,7 +255,7 @@ where
         let feed = self.stock.convert(order.id(), allocations, &key, now)?;
         self.publish(feed_messages(key.as_str(), &feed, now))?;
         events.extend(feed.into_iter().map(Event::AvailabilityChanged));
-        let recorded = self.record(&order, &[OrderCommand::Allocate { plan }], &allocate, events)?;
+        let recorded = self.record(order, &[OrderCommand::Allocate { plan }], &allocate, events)?;
         let mut usage = lock(&self.usage);
         for plan in &plans {
             // Capacity is a soft, daily figure: a plan the usage cannot record is still valid.
@@ -268,21 +268,21 @@ where
     /// and their integration events into the outbox.
     pub(crate) fn record(
         &self,
-        order: &Order,
+        order: Arc<Order>,
         commands: &[OrderCommand],
         metadata: &Metadata,
         events: &mut Vec<Event>,
     ) -> Result<Recorded> {
         if let Some(earlier) = self.orders.recorded_under(order.id(), metadata)? {
             events.extend(order_events(order.id(), &earlier));
-            let current = self.orders.reload(order.id())?.unwrap_or_else(|| Arc::new(order.clone()));
+            let current = self.orders.reload(order.id())?.unwrap_or(order);
             // A retry after a crash between the two stores: make sure the effects happened.
             self.carry_effects(&current, &earlier, true, events)?;
             return Ok(Recorded { order: current, events: earlier });
         }
         let now = self.now();
         let recorded = self.orders.run(order, commands, metadata, now)?;
-        events.extend(order_events(order.id(), &recorded.events));
+        events.extend(order_events(recorded.order.id(), &recorded.events));
         self.publish(order_messages(&recorded.order, &recorded.events, now))?;
         self.carry_effects(&recorded.order, &recorded.events, false, events)?;
         self.watch_if_needed(&recorded.order);

@@ -112,38 +112,60 @@ impl<S: OrderStore, C: Clock> OrderBook<S, C> {
     /// Decides `commands` one after another on `order` (each on the state the previous left)
     /// and appends all their events at once, expecting the order's version. Nothing is written
     /// when any command is refused.
+    ///
+    /// Takes the order by `Arc` so that, when nobody else holds it, the events are applied in
+    /// place: a single command is decided on the order as it is, and copied only if shared.
     pub fn run(
         &self,
-        order: &Order,
+        order: Arc<Order>,
         commands: &[OrderCommand],
         metadata: &Metadata,
         now: DateTime<Utc>,
     ) -> Result<Recorded> {
-        let mut working = order.clone();
-        let mut events: Vec<OrderEvent> = Vec::new();
-        for command in commands {
-            let decided = working.decide_with(command, self.policy()).map_err(oms_core::Error::Order)?;
-            for event in &decided {
-                working.apply(event).map_err(oms_core::Error::Order)?;
+        let (id, version) = (order.id().clone(), order.version());
+        let (working, events) = match commands {
+            [command] => {
+                let events = order.decide_with(command, self.policy()).map_err(oms_core::Error::Order)?;
+                // The cache's copy goes: the order is about to change (or to be reloaded).
+                self.forget(&id);
+                let mut working = Arc::try_unwrap(order).unwrap_or_else(|shared| (*shared).clone());
+                for event in &events {
+                    working.apply(event).map_err(oms_core::Error::Order)?;
+                }
+                (working, events)
             }
-            events.extend(decided);
-        }
-        self.record(order, working, events, metadata, now)
+            _ => {
+                let mut working = (*order).clone();
+                let mut events: Vec<OrderEvent> = Vec::new();
+                for command in commands {
+                    let decided = working.decide_with(command, self.policy()).map_err(oms_core::Error::Order)?;
+                    for event in &decided {
+                        working.apply(event).map_err(oms_core::Error::Order)?;
+                    }
+                    events.extend(decided);
+                }
+                (working, events)
+            }
+        };
+        self.record(&id, version, working, events, metadata, now)
     }
 
     /// Appends events already applied to `after` (decided on `before`).
     pub fn record(
         &self,
-        before: &Order,
+        id: &OrderId,
+        before: oms_core::Version,
         after: Order,
         events: Vec<OrderEvent>,
         metadata: &Metadata,
         now: DateTime<Utc>,
     ) -> Result<Recorded> {
         if events.is_empty() {
-            return Ok(Recorded { order: Arc::new(after), events: Vec::new() });
+            let after = Arc::new(after);
+            self.remember(Arc::clone(&after));
+            return Ok(Recorded { order: after, events: Vec::new() });
         }
-        let first = before.version().get();
+        let first = before.get();
         let envelopes: Vec<OrderEnvelope> = events
             .into_iter()
             .enumerate()
@@ -154,8 +176,8 @@ impl<S: OrderStore, C: Clock> OrderBook<S, C> {
                 event,
             })
             .collect();
-        if let Err(e) = self.store().append(before.id(), ExpectedVersion::Exactly(before.version()), &envelopes) {
-            self.forget(before.id());
+        if let Err(e) = self.store().append(id, ExpectedVersion::Exactly(before), &envelopes) {
+            self.forget(id);
             return Err(crate::Error::Order(e.into()));
         }
         let after = Arc::new(after);

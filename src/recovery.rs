@@ -52,14 +52,14 @@ where
         let expected = Footprint::of_order(&current);
         let plan = roll_forward(&current, &expected, &actual);
         if !plan.allocations.is_empty() {
-            current = self.record(&current, &[OrderCommand::Allocate { plan }], &metadata, &mut events)?.order;
+            current = self.record(current, &[OrderCommand::Allocate { plan }], &metadata, &mut events)?.order;
         }
 
         // Holds the inventory took for open units just before a crash: record them too.
         let expected = Footprint::of_order(&current);
         let reserve = roll_forward_holds(&current, &expected, &actual);
         if !reserve.is_empty() {
-            current = self.record(&current, &reserve, &metadata, &mut events)?.order;
+            current = self.record(current, &reserve, &metadata, &mut events)?.order;
         }
 
         let expected = Footprint::of_order(&current);

@@ -142,9 +142,11 @@ where
             }
             _ => true,
         });
-        if !mirror.is_empty() {
-            self.record(&order, &mirror, &step(metadata, "mirror")?, events)?;
-        }
+        let order = if mirror.is_empty() {
+            order
+        } else {
+            self.record(order, &mirror, &step(metadata, "mirror")?, events)?.order
+        };
         let now = self.now();
         for envelope in envelopes {
             for (k, movement) in envelope.event.stock_movements().iter().enumerate() {
