@@ -63,6 +63,10 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+// Lets unit tests include test support written against the public API (`oms_routing::...`).
+#[cfg(test)]
+extern crate self as oms_routing;
+
 mod admission;
 mod cost;
 mod engine;
@@ -84,6 +88,7 @@ mod usage;
 pub mod strategies;
 
 pub use cost::{Cost, MAX_COST_PARAMETER};
+pub use engine::optimal::{Budget, Optimality};
 pub use error::{Error, Result};
 pub use explain::{Attempt, CandidateNote, Explanation, Outcome, Removal, Shortfall, ShortfallReason, Verdict};
 pub use network::{Lane, Network, NodeIndex};
