@@ -107,7 +107,10 @@ impl Model {
         let n = p.cands.len();
         let groups = p.demand.len();
         let weights = weights(p);
-        let scalar = |s: &Score| s.0.iter().zip(&weights).map(|(&v, &w)| v as f64 * w).sum::<f64>();
+        let single = weights[1..].iter().all(|&w| w == 0.0);
+        let scalar = |s: &Score| {
+            if single { s.0[0] as f64 } else { s.0.iter().zip(&weights).map(|(&v, &w)| v as f64 * w).sum::<f64>() }
+        };
         let mut fixed = Vec::with_capacity(n);
         let mut priced = Vec::with_capacity(n);
         let mut by_cand = Vec::with_capacity(n * 3);
@@ -149,6 +152,9 @@ impl Model {
 
     /// A score as one number (see the module docs).
     pub fn scalar(&self, s: &Score) -> f64 {
+        if self.weights[1..].iter().all(|&w| w == 0.0) {
+            return s.0[0] as f64;
+        }
         s.0.iter().zip(&self.weights).map(|(&v, &w)| v as f64 * w).sum()
     }
 
@@ -269,10 +275,22 @@ impl Duals {
 
     /// Dual ascent over the live candidates for demands `targets`, at most `rounds` rounds.
     pub fn ascend(&mut self, model: &Model, live: &[bool], targets: &[u32], rounds: usize) {
+        // The live offers, by group, once: most candidates are usually dead by now.
+        let mut offers: Vec<Offer> = Vec::new();
+        let mut at = Vec::with_capacity(model.groups() + 1);
+        for g in 0..model.groups() {
+            at.push(offers.len());
+            offers.extend(model.offers_for(g).iter().filter(|o| live.get(o.cand as usize).copied().unwrap_or(false)));
+        }
+        at.push(offers.len());
         for _ in 0..rounds {
             let mut moved = false;
             for (g, &t) in targets.iter().enumerate() {
-                moved |= self.raise(model, live, g, t);
+                let of_group = match (at.get(g), at.get(g + 1)) {
+                    (Some(&a), Some(&b)) => offers.get(a..b).unwrap_or(&[]),
+                    _ => &[],
+                };
+                moved |= self.raise(model, of_group, g, t);
             }
             if !moved {
                 break;
@@ -281,19 +299,17 @@ impl Duals {
     }
 
     /// Raises group `g`'s multiplier to the next candidate that would become paid for, if the
-    /// bound still increases there (paid-for candidates offer less than `t`).
-    fn raise(&mut self, model: &Model, live: &[bool], g: usize, t: u32) -> bool {
+    /// bound still increases there (paid-for candidates offer less than `t`). Candidates not in
+    /// `offers` (dead ones) keep a stale gain, which no bound reads.
+    fn raise(&mut self, model: &Model, offers: &[Offer], g: usize, t: u32) -> bool {
         let Some(&lam) = self.lambda.get(g) else { return false };
         if t == 0 {
             return false;
         }
         let mut covered = 0u64;
         let mut next = f64::INFINITY;
-        for o in model.offers_for(g) {
+        for o in offers {
             let c = o.cand as usize;
-            if !live[c] {
-                continue;
-            }
             let m = f64::from(o.units);
             let without = self.gain[c] - m * (lam - o.unit).max(0.0);
             let threshold = o.unit + (model.fixed[c] - without).max(0.0) / m;
@@ -306,7 +322,7 @@ impl Duals {
         if covered >= u64::from(t) || !next.is_finite() {
             return false;
         }
-        for o in model.offers_for(g) {
+        for o in offers {
             let c = o.cand as usize;
             let m = f64::from(o.units);
             self.gain[c] += m * ((next - o.unit).max(0.0) - (lam - o.unit).max(0.0));

@@ -26,6 +26,12 @@ use crate::engine::optimal::relaxation::{Bound, Duals, Model, slack};
 use crate::engine::{Solution, assign, compare};
 use crate::problem::Problem;
 
+/// Group `g` as a bit. Groups past 63 have none; the cover table, the only reader of these bit
+/// sets, picks its groups among the first 64.
+fn bit(g: usize) -> usize {
+    1usize.checked_shl(g as u32).unwrap_or(0)
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Status {
     Free,
@@ -50,8 +56,8 @@ struct Frame {
 /// One live candidate, in tree order.
 struct Member {
     cand: usize,
-    /// The groups it offers, as a bit set.
-    mask: usize,
+    /// The groups it offers, as the cover table's bits.
+    covered: usize,
     /// Lower bounds of the reduced cost and of its positive and negative parts (integers).
     rc: i64,
     pos: i64,
@@ -122,8 +128,8 @@ impl<'s, 'a> Tree<'s, 'a> {
         let mut members: Vec<(f64, Member)> = Vec::with_capacity(live.iter().filter(|l| **l).count());
         for (c, _) in live.iter().enumerate().filter(|(_, l)| **l) {
             let r = duals.rounded(model, c);
-            let mask = model.mask(c);
-            members.push((duals.reduced(model, c), Member { cand: c, mask, rc: r.rc, pos: r.pos, neg: r.neg }));
+            let covered = cover.map_or(0, |cover| cover.project(model.mask(c)));
+            members.push((duals.reduced(model, c), Member { cand: c, covered, rc: r.rc, pos: r.pos, neg: r.neg }));
         }
         members.sort_by(|(ra, a), (rb, b)| {
             ra.partial_cmp(rb).unwrap_or(Ordering::Equal).then(p.cands[a.cand].node.cmp(&p.cands[b.cand].node))
@@ -327,7 +333,7 @@ impl<'s, 'a> Tree<'s, 'a> {
         let mut held = 0usize;
         for g in 0..groups {
             if self.inside[g] > 0 {
-                held |= 1 << g;
+                held |= bit(g);
             }
             if self.inside[g] < self.reach(g) {
                 let cheapest = self.cheapest[g]
@@ -346,8 +352,8 @@ impl<'s, 'a> Tree<'s, 'a> {
             best.value = amortized;
         }
         if let Some(cover) = self.cover {
-            let mut covered = cover.bound(self.fixed_in, held);
-            if held == (1usize << groups) - 1 {
+            let mut covered = cover.bound(self.fixed_in, cover.project(held));
+            if self.inside.iter().all(|&u| u > 0) {
                 // Every group held: no other node is counted yet.
                 covered.value += extra;
             }
@@ -471,7 +477,8 @@ impl<'s, 'a> Tree<'s, 'a> {
         // Most promising child first: a good plan early prunes the rest.
         let full = (0..groups).all(|g| self.reach(g) == self.targets[g]);
         let base = self.demand_part() + (self.base.saturating_add(self.penalty)) as f64;
-        let held = self.inside.iter().enumerate().fold(0usize, |m, (g, &u)| if u > 0 { m | (1 << g) } else { m });
+        let held = self.inside.iter().enumerate().fold(0usize, |m, (g, &u)| if u > 0 { m | bit(g) } else { m });
+        let held_covered = self.cover.map_or(0, |cover| cover.project(held));
         let mut ranked = std::mem::take(&mut self.ranked);
         ranked.clear();
         let mut per_unit = std::mem::take(&mut self.per_unit);
@@ -494,7 +501,7 @@ impl<'s, 'a> Tree<'s, 'a> {
                         child -= f64::from(self.reach(g)) * saved * (1.0 + 1e-12);
                     }
                     cover
-                        .bound(self.fixed_in + self.model.fixed[m.cand], held | m.mask)
+                        .bound(self.fixed_in + self.model.fixed[m.cand], held_covered | m.covered)
                         .value
                         .max(lagrangian)
                         .max(child)
