@@ -414,8 +414,8 @@ impl Serialize for AttemptRef<'_> {
 }
 
 impl Serialize for Explanation {
-    /// `{"attempts": [{"strategy", "engine", "outcome", "candidates": [{"node", "outcome": {...}}],
-    /// "shortfalls": [...]}]}` with node ids resolved.
+    /// `{"attempts": [{"strategy", "engine", "outcome", "search": {"optimality", "explored"},
+    /// "candidates": [{"node", "outcome": {...}}], "shortfalls": [...]}]}` with node ids resolved.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let attempts: Vec<AttemptRef<'_>> = self.attempts.iter().map(|a| AttemptRef(self, a)).collect();
         let mut st = s.serialize_struct("Explanation", 1)?;

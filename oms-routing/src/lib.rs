@@ -57,7 +57,9 @@
 //!   closures), a [`Ranking`] of [`Ranker`]s (or closures), a [`SplitPolicy`], a
 //!   [`PartialPolicy`], an [`Engine`].
 //! - [`Router::route`] turns a [`Request`] into a [`Plan`]: shipments, backorders, [`Cost`],
-//!   and an [`Explanation`].
+//!   and an [`Explanation`]. The optimal engine proves its plan best within a [`Budget`] (search
+//!   nodes, or a deadline from your clock) and says so: [`Plan::optimality`] is an
+//!   [`Optimality`].
 //! - [`scenario`]: the routing scenario format (read, validate, route a batch, write).
 //! - Feature `proptest`: `strategies` for property tests and a seeded scenario generator.
 #![forbid(unsafe_code)]

@@ -52,9 +52,8 @@ pub(super) struct Model {
 
 /// Units of group `g` candidate `c` can give any plan: stock and capacity, and with lines kept
 /// whole (and the order rejected unless filled) only lines that fit on the node.
-fn offer_units(p: &Problem<'_>, c: usize, g: usize) -> u32 {
-    let limit = p.supply(c, g).min(p.cands[c].cap);
-    let demand = p.demand.get(g).copied().unwrap_or(0);
+fn offer_units(p: &Problem<'_>, supply: u32, cap: u32, demand: u32, g: usize) -> u32 {
+    let limit = supply.min(cap);
     if p.split_lines || p.backorder {
         return limit.min(demand);
     }
@@ -120,18 +119,24 @@ impl Model {
         // so the search does not depend on it (multi-level objectives priced every candidate
         // for their weights already).
         let exact = p.levels() > 1;
-        for c in 0..n {
-            fixed.push(scalar(&if exact { p.fixed(c) } else { p.cands[c].fixed_lb }));
+        let depth = p.has_depth();
+        for (c, cand) in p.cands.iter().enumerate() {
+            fixed.push(scalar(&if exact { p.fixed(c) } else { cand.fixed_lb }));
             priced.push(exact);
             cand_at.push(by_cand.len());
-            for g in 0..groups {
-                if p.supply(c, g) == 0 {
+            // Without a stock-depth ranker the unit score does not depend on the sku.
+            let unit = scalar(&cand.unit);
+            for (g, (&supply, &demand)) in p.supply_row(c).iter().zip(&p.demand).enumerate() {
+                if supply == 0 {
                     continue;
                 }
-                let units = offer_units(p, c, g);
+                let units = offer_units(p, supply, cand.cap, demand, g);
                 if units > 0 {
-                    by_cand.push(Offer { cand: c as u32, group: g as u32, units, unit: scalar(&p.unit_score(c, g)) });
-                    per_group[g + 1] += 1;
+                    let unit = if depth { scalar(&p.unit_score(c, g)) } else { unit };
+                    by_cand.push(Offer { cand: c as u32, group: g as u32, units, unit });
+                    if let Some(count) = per_group.get_mut(g + 1) {
+                        *count += 1;
+                    }
                 }
             }
         }

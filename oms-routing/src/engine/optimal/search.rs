@@ -87,6 +87,8 @@ pub(super) struct Tree<'s, 'a> {
     holders: Vec<Vec<u32>>,
     /// The same, cheapest fixed score first.
     cheapest: Vec<Vec<u32>>,
+    /// Every member, cheapest fixed score first.
+    by_fixed: Vec<u32>,
     /// Per group, its holders by amortized unit score `U + F / units the node can ship`, with
     /// that score: what a unit costs at least when it comes from a node not yet opened.
     amortized: Vec<Vec<(f64, u32)>>,
@@ -178,6 +180,11 @@ impl<'s, 'a> Tree<'s, 'a> {
                 fa.partial_cmp(&fb).unwrap_or(Ordering::Equal).then(a.cmp(&b))
             });
         }
+        let mut by_fixed: Vec<u32> = (0..members.len() as u32).collect();
+        by_fixed.sort_by(|&a, &b| {
+            let (fa, fb) = (model.fixed[members[a as usize].cand], model.fixed[members[b as usize].cand]);
+            fa.total_cmp(&fb).then(a.cmp(&b))
+        });
         let dominators = if p.min_value.is_none() {
             super::dominance::dominators(p, model, &members.iter().map(|m| m.cand).collect::<Vec<_>>())
         } else {
@@ -195,6 +202,7 @@ impl<'s, 'a> Tree<'s, 'a> {
             members,
             holders,
             cheapest,
+            by_fixed,
             amortized,
             least_units,
             dominators,
@@ -458,6 +466,7 @@ impl<'s, 'a> Tree<'s, 'a> {
             }
         }
         let start = self.kids.len();
+        let full = (0..groups).all(|g| self.reach(g) == self.targets[g]);
         match pick {
             Some((g, _)) => {
                 for &h in &self.holders[g] {
@@ -467,15 +476,26 @@ impl<'s, 'a> Tree<'s, 'a> {
                 }
             }
             None => {
-                for (h, s) in self.status.iter().enumerate() {
-                    if *s == Status::Free {
-                        self.kids.push(h as u32);
+                // `S` holds enough of everything: a larger set pays at least one more fixed score.
+                let cheapest = self
+                    .by_fixed
+                    .iter()
+                    .find(|&&h| self.status[h as usize] == Status::Free)
+                    .map_or(f64::INFINITY, |&h| self.model.fixed[self.members[h as usize].cand]);
+                let units: f64 = self.least_units.iter().sum();
+                let beaten = self.best.as_ref().is_some_and(|b| reachable == u64::from(b.units))
+                    && full
+                    && self.fixed_in + cheapest + units - 1.0 > self.best_scalar;
+                if !beaten {
+                    for (h, s) in self.status.iter().enumerate() {
+                        if *s == Status::Free {
+                            self.kids.push(h as u32);
+                        }
                     }
                 }
             }
         }
         // Most promising child first: a good plan early prunes the rest.
-        let full = (0..groups).all(|g| self.reach(g) == self.targets[g]);
         let base = self.demand_part() + (self.base.saturating_add(self.penalty)) as f64;
         let held = self.inside.iter().enumerate().fold(0usize, |m, (g, &u)| if u > 0 { m | bit(g) } else { m });
         let held_covered = self.cover.map_or(0, |cover| cover.project(held));
