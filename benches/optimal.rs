@@ -17,7 +17,8 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 use oms_core::GeoPoint;
 use oms_routing::{
     Budget, Engine, Node, NodeKind, Optimality, Plan, Ranker, Ranking, Request, Router, RuleSet, Scratch, Stock,
@@ -173,6 +174,20 @@ fn latency(label: &str, w: &Workload, rounds: usize) {
     );
 }
 
+/// Criterion's time per order: one order per iteration, cycling through the workload's orders
+/// (so it is a mean over them, tail included).
+fn per_order(group: &mut BenchmarkGroup<'_, WallTime>, name: &str, w: &Workload) {
+    let usage = Usage::new(w.router.network());
+    group.bench_function(name, |b| {
+        let mut scratch = Scratch::new();
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % w.orders.len();
+            black_box(route(w, &mut scratch, &usage, &w.orders[i]))
+        })
+    });
+}
+
 fn bench_optimal(c: &mut Criterion) {
     // `OPTIMAL_BENCH=quick` (latency lines only), `=cost` or `=shipments` (one of them, for a
     // profiler), `=sweep` (also 15 and 20 lines); `OPTIMAL_ORDERS` orders per workload.
@@ -197,23 +212,8 @@ fn bench_optimal(c: &mut Criterion) {
     }
     let mut group = c.benchmark_group("optimal");
     group.sample_size(10);
-    let usage = Usage::new(headline.router.network());
-    group.bench_function("10_lines_500_nodes_30pct_per_order", |b| {
-        let mut scratch = Scratch::new();
-        let mut i = 0;
-        b.iter(|| {
-            i = (i + 1) % headline.orders.len();
-            black_box(route(&headline, &mut scratch, &usage, &headline.orders[i]))
-        })
-    });
-    group.bench_function("10_lines_500_nodes_30pct_min_shipments_per_order", |b| {
-        let mut scratch = Scratch::new();
-        let mut i = 0;
-        b.iter(|| {
-            i = (i + 1) % shipments.orders.len();
-            black_box(route(&shipments, &mut scratch, &usage, &shipments.orders[i]))
-        })
-    });
+    per_order(&mut group, "10_lines_500_nodes_30pct_per_order", &headline);
+    per_order(&mut group, "10_lines_500_nodes_30pct_min_shipments_per_order", &shipments);
     group.finish();
 
     // Growth with lines (500 nodes) and with nodes (10 lines).
@@ -222,15 +222,7 @@ fn bench_optimal(c: &mut Criterion) {
     for lines in [1, 2, 3, 5, 10, 15, 20] {
         let w = workload(500, lines, 0.3, 300, Objective::Cost, 11);
         latency(&format!("{lines}_lines_500_nodes"), &w, 2);
-        let usage = Usage::new(w.router.network());
-        group.bench_with_input(BenchmarkId::from_parameter(lines), &w, |b, w| {
-            let mut scratch = Scratch::new();
-            let mut i = 0;
-            b.iter(|| {
-                i = (i + 1) % w.orders.len();
-                black_box(route(w, &mut scratch, &usage, &w.orders[i]))
-            })
-        });
+        per_order(&mut group, &lines.to_string(), &w);
     }
     group.finish();
     let mut group = c.benchmark_group("optimal_nodes");
@@ -238,15 +230,7 @@ fn bench_optimal(c: &mut Criterion) {
     for nodes in [50, 200, 500, 1_000, 2_000, 5_000] {
         let w = workload(nodes, 10, 0.3, 300, Objective::Cost, 13);
         latency(&format!("10_lines_{nodes}_nodes"), &w, 2);
-        let usage = Usage::new(w.router.network());
-        group.bench_with_input(BenchmarkId::from_parameter(nodes), &w, |b, w| {
-            let mut scratch = Scratch::new();
-            let mut i = 0;
-            b.iter(|| {
-                i = (i + 1) % w.orders.len();
-                black_box(route(w, &mut scratch, &usage, &w.orders[i]))
-            })
-        });
+        per_order(&mut group, &nodes.to_string(), &w);
     }
     group.finish();
 
