@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use crate::engine::{Solution, greedy, optimal};
+use crate::engine::optimal::{self, Budget, Optimality};
+use crate::engine::{Solution, greedy};
 use crate::explain::{Attempt, CandidateNote, Outcome, Shortfall, ShortfallReason, Verdict};
 use crate::problem::{Problem, Scratch, Source};
 use crate::score::Objective;
@@ -41,13 +42,26 @@ pub struct Router {
     network: Network,
     rules: RuleSet,
     objectives: Vec<Objective>,
+    budget: Budget,
 }
 
 impl Router {
     /// A router over `network` with `rules`.
     pub fn new(network: Network, rules: RuleSet) -> Router {
         let objectives = rules.strategies().iter().map(Objective::compile).collect();
-        Router { network, rules, objectives }
+        Router { network, rules, objectives, budget: Budget::default() }
+    }
+
+    /// The same router with a different search budget for the optimal engine (the default is
+    /// [`Budget::default`]). Per-call deadlines go to [`Router::route_within`].
+    pub fn with_budget(mut self, budget: Budget) -> Router {
+        self.budget = budget;
+        self
+    }
+
+    /// The optimal engine's search budget per order.
+    pub fn budget(&self) -> &Budget {
+        &self.budget
     }
 
     /// The network.
@@ -83,6 +97,22 @@ impl Router {
         stock: &dyn StockView,
         usage: &Usage,
     ) -> Result<Plan> {
+        self.route_within(scratch, request, stock, usage, &self.budget)
+    }
+
+    /// [`Router::route_with`] with the optimal engine searching within `budget` (for example a
+    /// deadline for this call) instead of the router's.
+    ///
+    /// # Errors
+    /// As [`Router::route`].
+    pub fn route_within(
+        &self,
+        scratch: &mut Scratch,
+        request: &Request,
+        stock: &dyn StockView,
+        usage: &Usage,
+        budget: &Budget,
+    ) -> Result<Plan> {
         request.validate(&self.network)?;
         usage.check(&self.network)?;
         let mut attempts = Vec::new();
@@ -92,9 +122,12 @@ impl Router {
             }
             let problem = Problem::build(&self.network, strategy, objective, request, stock, usage, scratch)?;
             let quick = greedy::solve(&problem);
-            let solution = match strategy.engine {
-                Engine::Greedy => quick,
-                Engine::Optimal => optimal::solve(&problem, quick),
+            let (solution, optimality) = match strategy.engine {
+                Engine::Greedy => (quick, Optimality::Heuristic),
+                Engine::Optimal => {
+                    let outcome = optimal::solve(&problem, quick, budget);
+                    (outcome.best, outcome.optimality)
+                }
             };
             let filled = solution.as_ref().is_some_and(|s| s.units == problem.total);
             let outcome = match (filled, strategy.partial) {
@@ -111,6 +144,7 @@ impl Router {
                 candidates: notes(&problem, kept.as_ref()),
                 shortfalls,
                 outcome,
+                optimality,
             });
             if outcome != Outcome::FellBack {
                 let plan = self.plan(&problem, kept, attempts, Some(strategy.name().to_owned()), Some(strategy.engine));
@@ -136,6 +170,7 @@ impl Router {
                     })
                     .collect(),
                 outcome: Outcome::Rejected,
+                optimality: Optimality::Heuristic,
             });
         }
         Ok(Plan {
