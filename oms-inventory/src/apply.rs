@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::inventory::Slot;
 use crate::network::Map;
+use crate::overlay::Overlay;
 use crate::reservation::Entry;
 use crate::{
     AvailabilityChanged, Batch, Error, Expected, InboundSupply, Inventory, InventoryConfig, Movement, Position,
@@ -83,59 +84,6 @@ impl RawBatch {
     }
 }
 
-/// A small map that scans while small and indexes once it grows.
-#[derive(Debug, Clone)]
-pub(crate) struct Overlay<K, V> {
-    items: Vec<(K, V)>,
-    index: Map<K, usize>,
-}
-
-impl<K, V> Default for Overlay<K, V> {
-    fn default() -> Self {
-        Overlay { items: Vec::new(), index: Map::default() }
-    }
-}
-
-const SCAN_LIMIT: usize = 24;
-
-impl<K: Copy + Eq + std::hash::Hash, V> Overlay<K, V> {
-    pub fn clear(&mut self) {
-        self.items.clear();
-        self.index.clear();
-    }
-
-    fn find(&self, key: K) -> Option<usize> {
-        if self.items.len() <= SCAN_LIMIT {
-            self.items.iter().position(|(k, _)| *k == key)
-        } else {
-            self.index.get(&key).copied()
-        }
-    }
-
-    pub fn get(&self, key: K) -> Option<&V> {
-        self.find(key).and_then(|i| self.items.get(i)).map(|(_, v)| v)
-    }
-
-    pub fn entry(&mut self, key: K, init: impl FnOnce() -> V) -> &mut V {
-        let i = match self.find(key) {
-            Some(i) => i,
-            None => {
-                self.items.push((key, init()));
-                let i = self.items.len() - 1;
-                if self.items.len() == SCAN_LIMIT + 1 {
-                    self.index = self.items.iter().enumerate().map(|(i, (k, _))| (*k, i)).collect();
-                } else if self.items.len() > SCAN_LIMIT + 1 {
-                    self.index.insert(key, i);
-                }
-                i
-            }
-        };
-        let last = self.items.len() - 1;
-        // `i` indexes `items`: found or just pushed.
-        &mut self.items[i.min(last)].1
-    }
-}
-
 /// Working memory of the engine, kept between calls.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Scratch {
@@ -144,9 +92,11 @@ pub(crate) struct Scratch {
     pub holds: Overlay<(Claim, u32), (i64, i64)>,
     pub inbound: Overlay<u32, Vec<InboundSupply>>,
     pub picks: Vec<(u32, u32)>,
-    touched: Vec<u32>,
-    /// Skus whose free stock changed, with the channels whose figures read the change.
-    dirty: Vec<(u32, u64)>,
+    /// Sku lookups of a batch: hashes and results.
+    hashes: Vec<u32>,
+    found: Vec<Option<crate::sku_index::Found>>,
+    /// `sku << 32 | class` for each position whose free stock changed.
+    dirty: Vec<u64>,
     records: Vec<(u32, Settlement)>,
     opened: Vec<u32>,
     pub feed: Vec<AvailabilityChanged>,
@@ -207,11 +157,13 @@ impl Inventory {
             return Ok(Applied { duplicate: true, feed: Vec::new() });
         }
         let mut scratch = self.scratch.take().unwrap_or_default();
-        let result = self.resolve(batch, &mut scratch.raw).and_then(|()| self.check(&mut scratch));
+        let result = self.resolve(batch, &mut scratch).and_then(|()| self.check(&mut scratch));
         if result.is_ok() {
             self.commit(&mut scratch);
         }
-        let feed = std::mem::take(&mut scratch.feed);
+        // Moved out (no reference counts touched) into a vector of the exact size; the
+        // scratch vector keeps its capacity for the next batch.
+        let feed: Vec<AvailabilityChanged> = scratch.feed.drain(..).collect();
         self.scratch = Some(scratch);
         result.map(|()| Applied { duplicate: false, feed })
     }
@@ -230,12 +182,34 @@ impl Inventory {
         Ok(applied)
     }
 
-    /// Resolves a public batch into `raw`.
-    fn resolve(&self, batch: &Batch, raw: &mut RawBatch) -> Result<()> {
+    /// Resolves a public batch into `scratch.raw`.
+    ///
+    /// Skus are looked up for the whole batch at once ([`crate::sku_index::SkuIndex::find_many`]), and every
+    /// position's slot is touched before the check reads it: with the batch's loads issued
+    /// together, random positions cost about one memory latency per pass, not one per miss.
+    fn resolve(&self, batch: &Batch, scratch: &mut Scratch) -> Result<()> {
+        let Scratch { raw, hashes, found, .. } = scratch;
         raw.reset(batch.key(), batch.at());
         let key = batch.key();
-        for m in batch.movements() {
-            let slot = self.resolve_position(&m.sku, &m.node, key, raw)?;
+        let agg = &self.agg;
+        self.index.find_many(batch.movements().iter().map(|m| &m.sku), hashes, found, |s| agg.touch(s) as u64);
+        let mut last_node: Option<(&NodeId, u32)> = None;
+        for (m, &sku) in batch.movements().iter().zip(found.iter()) {
+            let n = match last_node {
+                Some((id, n)) if id.as_str() == m.node.as_str() => n,
+                _ => {
+                    let n = self
+                        .node_of(&m.node)
+                        .ok_or_else(|| Error::UnknownNode { node: m.node.clone(), key: Some(key.clone()) })?
+                        as u32;
+                    last_node = Some((&m.node, n));
+                    n
+                }
+            };
+            let slot = match sku.and_then(|f| self.index.slot_of_found(f, n)) {
+                Some(slot) => slot,
+                None => self.new_position(sku.map(|f| f.sku), &m.sku, n, raw),
+            };
             let claim = match &m.reservation {
                 None => Claim::None,
                 Some(id) => match raw.new_reservations.iter().position(|(r, _)| r == id) {
@@ -290,20 +264,25 @@ impl Inventory {
     ) -> Result<u32> {
         let n =
             self.node_of(node).ok_or_else(|| Error::UnknownNode { node: node.clone(), key: Some(key.clone()) })? as u32;
-        let sku_ref = match self.sku_of(sku) {
-            Some(s) => {
-                if let Some(slot) = self.slot_of(s, n as usize) {
-                    return Ok(slot);
-                }
-                s
-            }
+        let s = self.sku_of(sku);
+        match s.and_then(|s| self.index.slot(s, n)) {
+            Some(slot) => Ok(slot),
+            None => Ok(self.new_position(s, sku, n, raw)),
+        }
+    }
+
+    /// The virtual slot of a position the batch creates: `slots.len() + i` for the i-th one.
+    /// `known` is the sku's index when the engine already has it.
+    fn new_position(&self, known: Option<u32>, sku: &Sku, n: u32, raw: &mut RawBatch) -> u32 {
+        let sku_ref = match known {
+            Some(s) => s,
             None => {
                 let next = raw.new_skus.len() as u32;
                 let j = *raw.new_sku_ix.entry(sku.clone()).or_insert(next);
                 if j == next {
                     raw.new_skus.push(sku.clone());
                 }
-                self.skus.len() as u32 + j
+                self.index.len() as u32 + j
             }
         };
         let next = raw.new_positions.len() as u32;
@@ -311,7 +290,7 @@ impl Inventory {
         if i == next {
             raw.new_positions.push((sku_ref, n));
         }
-        Ok(self.slots.len() as u32 + i)
+        self.slots.len() as u32 + i
     }
 
     /// Sku and node names of a (possibly virtual) slot.
@@ -322,7 +301,7 @@ impl Inventory {
         };
         let sku = self
             .sku_name(sku)
-            .or_else(|| raw.new_skus.get((sku as usize).wrapping_sub(self.skus.len())))
+            .or_else(|| raw.new_skus.get((sku as usize).wrapping_sub(self.index.len())))
             .cloned()
             .unwrap_or_else(unnamed_sku);
         let node = self.net.node_id(node as usize).cloned().unwrap_or_else(unnamed_node);
@@ -351,6 +330,11 @@ impl Inventory {
         positions.clear();
         holds.clear();
         inbound.clear();
+        // Touch every position first (see `resolve`): their misses overlap.
+        // A slot may straddle two cache lines: read its first and last fields.
+        let touched =
+            raw.movements.iter().fold(0u32, |t, m| t ^ self.slot(m.slot).map_or(0, |s| s.pos.on_hand() ^ s.node));
+        std::hint::black_box(touched);
         for m in &raw.movements {
             let base = self.slot(m.slot).map_or_else(Position::default, |s| s.pos);
             let position = positions.entry(m.slot, || base);
@@ -410,50 +394,40 @@ impl Inventory {
         Ok(())
     }
 
-    /// Commits a checked batch: cannot fail.
+    /// Commits a checked batch: cannot fail. `scratch.positions` holds the folded value of
+    /// every position the batch moves (the check or the decision built it).
     pub(crate) fn commit(&mut self, scratch: &mut Scratch) {
-        let Scratch { raw, touched, dirty, records, opened, feed, .. } = scratch;
-        touched.clear();
+        let Scratch { raw, positions, dirty, records, opened, feed, .. } = scratch;
         dirty.clear();
         records.clear();
         opened.clear();
         feed.clear();
         for sku in &raw.new_skus {
-            self.sku_ix.insert(sku.clone(), self.skus.len() as u32);
-            self.skus.push(sku.clone());
-            self.by_sku.push(Vec::new());
+            self.index.insert(sku.clone());
             self.agg.add_sku(&self.net);
         }
         for &(sku, node) in &raw.new_positions {
             let slot = self.slots.len() as u32;
             self.slots.push(Slot { pos: Position::default(), version: 0, sku, node });
-            if let Some(list) = self.by_sku.get_mut(sku as usize) {
-                let at = list.partition_point(|&(n, _)| n < node);
-                list.insert(at, (node, slot));
+            self.index.add_position(sku, node, slot);
+        }
+        // Each moved position takes its folded value and one more version; the running sums
+        // take the change in its free stock.
+        for &(slot, pos) in positions.items() {
+            let Some(s) = self.slots.get_mut(slot as usize) else { continue };
+            let free_delta = i64::from(pos.free()) - i64::from(s.pos.free());
+            let backorder_delta = i32::from(pos.backorder_allowed()) - i32::from(s.pos.backorder_allowed());
+            s.pos = pos;
+            s.version = s.version.saturating_add(1);
+            if free_delta != 0 || backorder_delta != 0 {
+                let class = self.net.class_of(s.node as usize);
+                self.agg.add(s.sku, class, free_delta, backorder_delta);
+                dirty.push(u64::from(s.sku) << 32 | class as u64);
             }
         }
         opened.resize(raw.new_reservations.len(), u32::MAX);
         let Some(key) = raw.key.as_ref() else { return };
         for m in &raw.movements {
-            let Some(s) = self.slots.get_mut(m.slot as usize) else { continue };
-            let (free, backorder) = (s.pos.free(), s.pos.backorder_allowed());
-            // Checked against the same state just before: the fold accepts it.
-            let _ = s.pos.apply(&m.reason);
-            let free_delta = i64::from(s.pos.free()) - i64::from(free);
-            let backorder_delta = i32::from(s.pos.backorder_allowed()) - i32::from(backorder);
-            let (sku, node) = (s.sku, s.node);
-            if free_delta != 0 || backorder_delta != 0 {
-                let class = self.net.class_of(node as usize);
-                self.agg.add(sku, class, free_delta, backorder_delta);
-                let channels = self.net.affects.get(class).copied().unwrap_or(u64::MAX);
-                match dirty.last_mut() {
-                    Some((last, mask)) if *last == sku => *mask |= channels,
-                    _ => dirty.push((sku, channels)),
-                }
-            }
-            if touched.last() != Some(&m.slot) {
-                touched.push(m.slot);
-            }
             if touches_supply(&m.reason) {
                 let lines = self.inbound.entry(m.slot).or_default();
                 let _ = InboundSupply::apply(lines, &m.reason);
@@ -497,13 +471,6 @@ impl Inventory {
                 records.push((record, settlement(&m.reason)));
             }
         }
-        touched.sort_unstable();
-        touched.dedup();
-        for &slot in touched.iter() {
-            if let Some(s) = self.slots.get_mut(slot as usize) {
-                s.version = s.version.saturating_add(1);
-            }
-        }
         // The last movement of each reservation says how an emptied one ended.
         records.reverse();
         records.sort_by_key(|&(record, _)| record); // stable: each group starts with its last movement (small)
@@ -518,20 +485,20 @@ impl Inventory {
             }
         }
         self.keys.insert(key);
-        if dirty.len() > 1 {
-            // Sku index order: the order the ledger introduced the skus, the same in every
-            // engine that folded the same ledger.
-            dirty.sort_unstable_by_key(|d| d.0);
-            dirty.dedup_by(|later, first| {
-                let same = later.0 == first.0;
-                if same {
-                    first.1 |= later.1;
-                }
-                same
-            });
+        // Sku index order: the order the ledger introduced the skus, the same in every engine
+        // that folded the same ledger. Entries are (sku, class) in one integer.
+        if !dirty.is_sorted() {
+            dirty.sort_unstable();
         }
-        for &(sku, channels) in dirty.iter() {
-            let Some(name) = self.skus.get(sku as usize) else { continue };
+        let mut i = 0;
+        while let Some(&first) = dirty.get(i) {
+            let sku = (first >> 32) as u32;
+            let mut channels = 0u64;
+            while let Some(&d) = dirty.get(i).filter(|&&d| d >> 32 == u64::from(sku)) {
+                channels |= self.net.affects.get(d as u32 as usize).copied().unwrap_or(u64::MAX);
+                i += 1;
+            }
+            let Some(name) = self.index.name(sku) else { continue };
             let net = &self.net;
             self.agg.refresh(sku, channels, net, |c, before, after| {
                 if let Some(channel) = net.channel(c) {

@@ -172,7 +172,7 @@ impl Inventory {
         let plan = self.net.plans.get(c);
         for i in 0..draft.raw.lines.len() {
             let Some(&(s, _, _)) = draft.raw.lines.get(i) else { continue };
-            for &(node, slot) in self.by_sku.get(s as usize).map_or(&[][..], Vec::as_slice) {
+            for &(node, slot) in self.nodes_of(s) {
                 let class = self.net.class_of(node as usize);
                 if plan.is_some_and(|p| p.reads.get(class).copied().unwrap_or(false))
                     && !picks.iter().any(|p| p.0 == slot)
@@ -189,16 +189,16 @@ impl Inventory {
     /// stock that protected channels keep in shared nodes. Returns the units placed.
     fn place(&self, sku: u32, c: usize, need: u64, picks: &mut Vec<(u32, u32)>) -> u64 {
         let Some(plan) = self.net.plans.get(c) else { return 0 };
-        let supply = self.agg.supply(sku);
+        let supply = self.agg.sums(sku);
         let mut slack = [0i64; MAX_CHANNELS];
         let slack = &mut slack[..plan.guards.len().min(MAX_CHANNELS)];
         for (g, guard) in plan.guards.iter().enumerate() {
-            let shared: i64 = guard.shared.iter().map(|&k| supply.get(k).copied().unwrap_or(0)).sum();
+            let shared: i64 = guard.shared.iter().map(|&k| supply.free(k)).sum();
             if let Some(s) = slack.get_mut(g) {
                 *s = shared - self.net.guarded(guard, supply);
             }
         }
-        let candidates = self.by_sku.get(sku as usize).map_or(&[][..], Vec::as_slice);
+        let candidates = self.nodes_of(sku);
         let cap = |node: u32, slot: u32, picks: &[(u32, u32)], slack: &[i64]| -> (Rank, u64) {
             let class = self.net.class_of(node as usize);
             let Some((protected, sharing)) = plan.rank.get(class).copied().flatten() else {
@@ -254,8 +254,7 @@ impl Inventory {
     /// The first node (in placement order) of the channel's pool that takes backorders of the sku.
     fn backorder_node(&self, sku: u32, c: usize) -> Option<u32> {
         let plan = self.net.plans.get(c)?;
-        self.by_sku
-            .get(sku as usize)?
+        self.nodes_of(sku)
             .iter()
             .filter(|&&(_, slot)| self.slot(slot).is_some_and(|s| s.pos.backorder_allowed()))
             .filter_map(|&(node, slot)| Some((plan.rank.get(self.net.class_of(node as usize)).copied()??, node, slot)))
@@ -451,9 +450,7 @@ impl Inventory {
             let channel_id = record.channel_id.clone();
             let mut movable = held.min(short);
             let destinations: Vec<u32> = self
-                .by_sku
-                .get(sku as usize)
-                .map_or(&[][..], Vec::as_slice)
+                .nodes_of(sku)
                 .iter()
                 .filter(|&&(node, other)| other != slot && self.net.in_pool(channel, node as usize))
                 .map(|&(_, other)| other)

@@ -36,7 +36,7 @@ impl Inventory {
         let rules = self.net.config.supply;
         let horizon = now.checked_add_signed(Duration::days(i64::from(rules.horizon_days))).unwrap_or(now);
         let mut arrivals: Vec<(DateTime<Utc>, i64)> = Vec::new();
-        for &(node, slot) in self.by_sku.get(s as usize).map_or(&[][..], Vec::as_slice) {
+        for &(node, slot) in self.nodes_of(s) {
             if !self.net.in_pool(c, node as usize) {
                 continue;
             }

@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use oms_core::{ExpectedVersion, IdempotencyKey, NodeId, Sku, Version};
 
-use crate::apply::{Claim, OutcomeKind, Overlay, RawBatch, RawMovement, Scratch};
+use crate::apply::{Claim, OutcomeKind, RawBatch, RawMovement, Scratch};
+use crate::overlay::Overlay;
 use crate::{
     AvailabilityChanged, Batch, Command, Error, Inventory, Outcome, Position, PositionProblem, Reason, ReservedLine,
     Result, SupplyKind,

@@ -8,6 +8,7 @@ use crate::aggregate::Aggregates;
 use crate::apply::Scratch;
 use crate::network::{Map, Network};
 use crate::reservation::{Entry, Reservations};
+use crate::sku_index::SkuIndex;
 use crate::{
     ChannelAvailability, ConfigError, Error, HeldUnits, InboundSupply, InventoryConfig, Position, ReservationId,
     ReservationState, ReservationView, Result,
@@ -73,11 +74,9 @@ impl KeyWindow {
 #[derive(Debug, Clone)]
 pub struct Inventory {
     pub(crate) net: Network,
-    pub(crate) skus: Vec<Sku>,
-    pub(crate) sku_ix: Map<Sku, u32>,
+    /// Skus, and per sku its (node, slot) pairs sorted by node.
+    pub(crate) index: SkuIndex,
     pub(crate) slots: Vec<Slot>,
-    /// Per sku: (node, slot), sorted by node.
-    pub(crate) by_sku: Vec<Vec<(u32, u32)>>,
     pub(crate) inbound: Map<u32, Vec<InboundSupply>>,
     pub(crate) agg: Aggregates,
     pub(crate) res: Reservations,
@@ -97,10 +96,8 @@ impl Inventory {
         let agg = Aggregates::new(net.classes(), net.channels());
         Ok(Inventory {
             net,
-            skus: Vec::new(),
-            sku_ix: Map::default(),
+            index: SkuIndex::default(),
             slots: Vec::new(),
-            by_sku: Vec::new(),
             inbound: Map::default(),
             agg,
             res: Reservations::default(),
@@ -122,7 +119,7 @@ impl Inventory {
 
     /// Skus with at least one position, in the order first seen.
     pub fn skus(&self) -> &[Sku] {
-        &self.skus
+        self.index.names()
     }
 
     /// True when the engine still remembers a batch with this key.
@@ -137,7 +134,7 @@ impl Inventory {
     }
 
     pub(crate) fn sku_of(&self, sku: &Sku) -> Option<u32> {
-        self.sku_ix.get(sku).copied()
+        self.index.find(sku)
     }
 
     pub(crate) fn node_of(&self, node: &NodeId) -> Option<usize> {
@@ -145,9 +142,7 @@ impl Inventory {
     }
 
     pub(crate) fn slot_of(&self, sku: u32, node: usize) -> Option<u32> {
-        let list = self.by_sku.get(sku as usize)?;
-        let node = node as u32;
-        list.binary_search_by_key(&node, |&(n, _)| n).ok().and_then(|i| list.get(i)).map(|&(_, slot)| slot)
+        self.index.slot(sku, node as u32)
     }
 
     pub(crate) fn slot(&self, slot: u32) -> Option<&Slot> {
@@ -155,7 +150,12 @@ impl Inventory {
     }
 
     pub(crate) fn sku_name(&self, sku: u32) -> Option<&Sku> {
-        self.skus.get(sku as usize)
+        self.index.name(sku)
+    }
+
+    /// The sku's positions as (node, slot), sorted by node.
+    pub(crate) fn nodes_of(&self, sku: u32) -> &[(u32, u32)] {
+        self.index.nodes(sku)
     }
 
     fn lookup(&self, sku: &Sku, node: &NodeId) -> Option<&Slot> {
@@ -183,7 +183,7 @@ impl Inventory {
     /// Every position of a sku with its node, sorted by node in configuration order: the nodes
     /// that hold (or held) the sku, for a routing adapter.
     pub fn positions_of<'a>(&'a self, sku: &Sku) -> impl Iterator<Item = (&'a NodeId, Position)> + 'a {
-        let list = self.sku_of(sku).and_then(|s| self.by_sku.get(s as usize)).map_or(&[][..], Vec::as_slice);
+        let list = self.sku_of(sku).map_or(&[][..], |s| self.nodes_of(s));
         list.iter().filter_map(|&(node, slot)| Some((self.net.node_id(node as usize)?, self.slot(slot)?.pos)))
     }
 
@@ -254,19 +254,10 @@ impl Inventory {
         const OVERHEAD: usize = 16;
         let alloc = |bytes: usize| if bytes == 0 { 0 } else { bytes + OVERHEAD };
         let table = |capacity: usize, entry: usize| alloc((capacity * 8 / 7).next_power_of_two() * (entry + 1));
-        let ids: usize = self.skus.iter().map(|s| alloc(16 + s.as_str().len())).sum();
-        let per_sku: usize = self.by_sku.iter().map(|v| alloc(v.capacity() * size_of::<(u32, u32)>())).sum();
         let inbound: usize =
             self.inbound.values().map(|v| alloc(v.capacity() * size_of::<InboundSupply>())).sum::<usize>()
                 + table(self.inbound.capacity(), size_of::<(u32, Vec<InboundSupply>)>());
-        alloc(self.skus.capacity() * size_of::<Sku>())
-            + ids
-            + table(self.sku_ix.capacity(), size_of::<(Sku, u32)>())
-            + alloc(self.slots.capacity() * size_of::<Slot>())
-            + alloc(self.by_sku.capacity() * size_of::<Vec<(u32, u32)>>())
-            + per_sku
-            + inbound
-            + self.agg.heap_bytes()
+        self.index.heap_bytes() + alloc(self.slots.capacity() * size_of::<Slot>()) + inbound + self.agg.heap_bytes()
     }
 
     /// Forgets how settled reservations ended, to bound memory. A late duplicate release of a
@@ -342,7 +333,7 @@ impl PartialEq for Inventory {
             && inbound(self) == inbound(other)
             && self.open_reservations() == other.open_reservations()
             && settled(self) == settled(other)
-            && self.skus.iter().all(|sku| {
+            && self.skus().iter().all(|sku| {
                 self.net
                     .config
                     .channels

@@ -7,6 +7,7 @@
 
 use oms_core::{ChannelId, NodeId};
 
+use crate::aggregate::Sums;
 use crate::{ChannelConfig, ConfigError, DisplayRules, InventoryConfig, NodeConfig, Protection};
 
 /// Most channels one inventory supports (channel membership is a 64-bit mask).
@@ -125,11 +126,11 @@ impl Network {
         self.class_mask.get(self.class_of(node)).is_some_and(|m| m >> channel & 1 == 1)
     }
 
-    fn supply_of(&self, channel: usize, supply: &[i64]) -> i64 {
+    fn supply_of(&self, channel: usize, supply: Sums<'_>) -> i64 {
         self.plans.get(channel).map_or(0, |p| sum(&p.classes, supply))
     }
 
-    fn protected(&self, channel: usize, supply: &[i64]) -> i64 {
+    fn protected(&self, channel: usize, supply: Sums<'_>) -> i64 {
         let own = self.supply_of(channel, supply);
         match self.channel(channel).and_then(|c| c.protection) {
             None => 0,
@@ -139,26 +140,26 @@ impl Network {
     }
 
     /// Units protected for guard `g` of `channel` that `channel` must leave in the shared nodes.
-    pub fn guarded(&self, guard: &Guard, supply: &[i64]) -> i64 {
+    pub fn guarded(&self, guard: &Guard, supply: Sums<'_>) -> i64 {
         self.protected(guard.channel, supply).min(sum(&guard.shared, supply)).max(0)
     }
 
     /// The channel's available to promise, from the per-class free stock of one sku:
     /// its pool's free stock, less its safety stock, less what protected channels keep in the
     /// nodes it shares with them.
-    pub fn channel_atp(&self, channel: usize, supply: &[i64]) -> i64 {
+    pub fn channel_atp(&self, channel: usize, supply: Sums<'_>) -> i64 {
         let Some(plan) = self.plans.get(channel) else { return 0 };
         let guarded: i64 = plan.guards.iter().map(|g| self.guarded(g, supply)).sum();
         sum(&plan.classes, supply) - plan.safety - guarded
     }
 
-    pub fn backorderable(&self, channel: usize, backorder: &[u32]) -> bool {
-        self.plans.get(channel).is_some_and(|p| p.classes.iter().any(|&k| backorder.get(k).is_some_and(|&n| n > 0)))
+    pub fn backorderable(&self, channel: usize, sums: Sums<'_>) -> bool {
+        self.plans.get(channel).is_some_and(|p| p.classes.iter().any(|&k| sums.backorders(k) > 0))
     }
 }
 
-fn sum(classes: &[usize], supply: &[i64]) -> i64 {
-    classes.iter().map(|&k| supply.get(k).copied().unwrap_or(0)).sum()
+fn sum(classes: &[usize], supply: Sums<'_>) -> i64 {
+    classes.iter().map(|&k| supply.free(k)).sum()
 }
 
 fn membership(node: &NodeConfig, channels: &[ChannelConfig]) -> u64 {
