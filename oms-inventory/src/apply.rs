@@ -46,15 +46,25 @@ pub(crate) enum OutcomeKind {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RawBatch {
     pub key: Option<IdempotencyKey>,
+    /// The key's hash in the engine's key window.
+    pub key_hash: u64,
     pub at: Option<DateTime<Utc>>,
     pub movements: Vec<RawMovement>,
+    /// Versions an outside batch expects (a decision's are derived by `to_batch`).
     pub expected: Vec<(u32, ExpectedVersion)>,
+    /// What a decision read besides the positions it moves: every position of `sku` behind
+    /// `channel`'s figure, as (sku, channel).
+    pub reads: Vec<(u32, usize)>,
+    /// Number of slots when the batch was decided: higher slots are positions it creates.
+    pub base_slots: u32,
+    /// Set once the batch is committed: its moved positions are then one version further.
+    pub committed: bool,
     /// Skus the batch introduces; sku index `skus.len() + j`.
     pub new_skus: Vec<Sku>,
     /// (sku index, node) of positions the batch creates.
     pub new_positions: Vec<(u32, u32)>,
-    /// Reservations the batch opens, with their channel.
-    pub new_reservations: Vec<(ReservationId, usize)>,
+    /// Reservations the batch opens, with their channel and the id's hash in the index.
+    pub new_reservations: Vec<(ReservationId, usize, u64)>,
     /// Indexes of `new_skus` and `new_positions`, for batches that create many.
     new_sku_ix: Map<Sku, u32>,
     new_position_ix: Map<(u32, u32), u32>,
@@ -67,15 +77,24 @@ pub(crate) struct RawBatch {
 }
 
 impl RawBatch {
-    pub fn reset(&mut self, key: &IdempotencyKey, at: DateTime<Utc>) {
+    pub fn reset(&mut self, key: &IdempotencyKey, key_hash: u64, at: DateTime<Utc>, base_slots: usize) {
         self.key = Some(key.clone());
+        self.key_hash = key_hash;
         self.at = Some(at);
+        self.base_slots = base_slots as u32;
+        self.committed = false;
         self.movements.clear();
         self.expected.clear();
+        self.reads.clear();
         self.new_skus.clear();
         self.new_positions.clear();
-        self.new_sku_ix.clear();
-        self.new_position_ix.clear();
+        // Clearing an empty map still wipes its control bytes: skip it on the common path.
+        if !self.new_sku_ix.is_empty() {
+            self.new_sku_ix.clear();
+        }
+        if !self.new_position_ix.is_empty() {
+            self.new_position_ix.clear();
+        }
         self.new_reservations.clear();
         self.outcome = OutcomeKind::Done;
         self.lines.clear();
@@ -153,11 +172,12 @@ impl Inventory {
     /// [`Error::UnknownChannel`]; [`Error::InvalidBatch`] when reservation movements do not
     /// match what the reservations hold. On any error nothing changes.
     pub fn apply(&mut self, batch: &Batch) -> Result<Applied> {
-        if self.keys.contains(batch.key()) {
+        let key_hash = self.keys.hash(batch.key());
+        if self.keys.contains_hashed(key_hash, batch.key()) {
             return Ok(Applied { duplicate: true, feed: Vec::new() });
         }
         let mut scratch = self.scratch.take().unwrap_or_default();
-        let result = self.resolve(batch, &mut scratch).and_then(|()| self.check(&mut scratch));
+        let result = self.resolve(batch, key_hash, &mut scratch).and_then(|()| self.check(&mut scratch));
         if result.is_ok() {
             self.commit(&mut scratch);
         }
@@ -187,9 +207,9 @@ impl Inventory {
     /// Skus are looked up for the whole batch at once ([`crate::sku_index::SkuIndex::find_many`]), and every
     /// position's slot is touched before the check reads it: with the batch's loads issued
     /// together, random positions cost about one memory latency per pass, not one per miss.
-    fn resolve(&self, batch: &Batch, scratch: &mut Scratch) -> Result<()> {
+    fn resolve(&self, batch: &Batch, key_hash: u64, scratch: &mut Scratch) -> Result<()> {
         let Scratch { raw, hashes, found, .. } = scratch;
-        raw.reset(batch.key(), batch.at());
+        raw.reset(batch.key(), key_hash, batch.at(), self.slots.len());
         let key = batch.key();
         let agg = &self.agg;
         self.index.find_many(batch.movements().iter().map(|m| &m.sku), hashes, found, |s| agg.touch(s) as u64);
@@ -212,16 +232,16 @@ impl Inventory {
             };
             let claim = match &m.reservation {
                 None => Claim::None,
-                Some(id) => match raw.new_reservations.iter().position(|(r, _)| r == id) {
+                Some(id) => match raw.new_reservations.iter().position(|(r, _, _)| r == id) {
                     Some(i) => Claim::New(i as u32),
-                    None => match (self.res.entry(id), &m.reason) {
+                    None => match (self.res.entry_hashed(self.res.hash(id), id), &m.reason) {
                         (Some(Entry::Open(r)), _) => Claim::Open(*r),
                         (_, Reason::Reserve { channel, .. }) => {
                             let c = self.net.channel_ix.get(channel).copied().ok_or_else(|| Error::UnknownChannel {
                                 channel: channel.clone(),
                                 key: Some(key.clone()),
                             })?;
-                            raw.new_reservations.push((id.clone(), c));
+                            raw.new_reservations.push((id.clone(), c, self.res.hash(id)));
                             Claim::New((raw.new_reservations.len() - 1) as u32)
                         }
                         _ => {
@@ -312,7 +332,7 @@ impl Inventory {
         match claim {
             Claim::None => None,
             Claim::Open(r) => self.res.id_of(r).cloned(),
-            Claim::New(i) => raw.new_reservations.get(i as usize).map(|(id, _)| id.clone()),
+            Claim::New(i) => raw.new_reservations.get(i as usize).map(|(id, _, _)| id.clone()),
         }
     }
 
@@ -441,9 +461,9 @@ impl Inventory {
                 Claim::New(i) => match opened.get(i as usize).copied() {
                     Some(r) if r != u32::MAX => r,
                     _ => {
-                        let Some((id, channel)) = raw.new_reservations.get(i as usize) else { continue };
+                        let Some((id, channel, hash)) = raw.new_reservations.get(i as usize) else { continue };
                         let Reason::Reserve { expires_at, channel: channel_id, .. } = &m.reason else { continue };
-                        let r = self.res.open(id.clone(), (*channel, channel_id), *expires_at, key.clone());
+                        let r = self.res.open((id, *hash), (*channel, channel_id), *expires_at, key);
                         if let Some(o) = opened.get_mut(i as usize) {
                             *o = r;
                         }
@@ -481,10 +501,11 @@ impl Inventory {
             }
             previous = Some(record);
             if self.res.record(record).is_some_and(|r| r.is_empty()) {
-                self.res.settle(record, how, key.clone());
+                self.res.settle(record, how, key);
             }
         }
-        self.keys.insert(key);
+        self.keys.insert_hashed(raw.key_hash, key);
+        raw.committed = true;
         // Sku index order: the order the ledger introduced the skus, the same in every engine
         // that folded the same ledger. Entries are (sku, class) in one integer.
         if !dirty.is_sorted() {
@@ -508,6 +529,41 @@ impl Inventory {
         }
     }
 
+    /// Every position a decision read, with the version it read: the positions it moves and
+    /// the ones in `raw.reads`. Derived when the batch is asked for rather than recorded while
+    /// deciding; the engine has not changed since but for the decision's own commit, which
+    /// moved each of its positions exactly one version on.
+    fn read_set(&self, raw: &RawBatch) -> Vec<(u32, ExpectedVersion)> {
+        let mut moved: Vec<u32> = raw.movements.iter().map(|m| m.slot).collect();
+        moved.sort_unstable();
+        moved.dedup();
+        let mut slots = moved.clone();
+        for &(sku, channel) in &raw.reads {
+            let reads = self.net.plans.get(channel).map_or(&[][..], |p| p.reads.as_slice());
+            for &(node, slot) in self.nodes_of(sku) {
+                let read = reads.get(self.net.class_of(node as usize)).copied().unwrap_or(false);
+                if read && slot < raw.base_slots {
+                    slots.push(slot);
+                }
+            }
+        }
+        slots.sort_unstable();
+        slots.dedup();
+        slots
+            .into_iter()
+            .map(|slot| {
+                let version = match self.slot(slot).filter(|_| slot < raw.base_slots) {
+                    None => ExpectedVersion::NoStream,
+                    Some(s) => {
+                        let undo = u32::from(raw.committed && moved.binary_search(&slot).is_ok());
+                        ExpectedVersion::Exactly(Version::new(u64::from(s.version.saturating_sub(undo))))
+                    }
+                };
+                (slot, version)
+            })
+            .collect()
+    }
+
     /// The public form of `raw`.
     pub(crate) fn to_batch(&self, raw: &RawBatch) -> Batch {
         let movements = raw
@@ -518,10 +574,10 @@ impl Inventory {
                 Movement { sku, node, reservation: self.reservation_name(raw, m.claim), reason: m.reason.clone() }
             })
             .collect();
-        let mut expected: Vec<Expected> = raw
-            .expected
-            .iter()
-            .map(|&(slot, version)| {
+        let mut expected: Vec<Expected> = self
+            .read_set(raw)
+            .into_iter()
+            .map(|(slot, version)| {
                 let (sku, node) = self.names(raw, slot);
                 Expected { position: PositionKey { sku, node }, version }
             })

@@ -59,37 +59,38 @@ impl Inventory {
             .get(&request.channel)
             .copied()
             .ok_or_else(|| Error::UnknownChannel { channel: request.channel.clone(), key: Some(key.clone()) })?;
-        match self.res.entry(id) {
+        let id_hash = self.res.hash(id);
+        match self.res.entry_hashed(id_hash, id) {
             Some(Entry::Open(slot)) => {
-                if self.res.record(*slot).is_some_and(|r| r.key == key) {
+                if self.res.record(*slot).is_some_and(|r| r.key.as_ref() == Some(key)) {
                     draft.raw.outcome = OutcomeKind::Duplicate;
                     return Ok(());
                 }
-                return Err(Error::ReservationExists { reservation: id.clone(), key });
+                return Err(Error::ReservationExists { reservation: id.clone(), key: key.clone() });
             }
-            Some(Entry::Settled(t)) if t.reserve_key == key || t.settle_key == key => {
+            Some(Entry::Settled(t)) if t.reserve_key == *key || t.settle_key == *key => {
                 draft.raw.outcome = OutcomeKind::Duplicate;
                 return Ok(());
             }
             _ => {}
         }
         if request.lines.is_empty() {
-            return Err(Error::NoLines { reservation: id.clone(), key });
+            return Err(Error::NoLines { reservation: id.clone(), key: key.clone() });
         }
         // Validate every line and sum them per sku before looking at stock.
         for line in &request.lines {
-            let s = self.sku(&line.sku, &key)?;
+            let s = self.sku(&line.sku, key)?;
             if line.quantity == 0 {
-                return Err(Error::ZeroQuantity { sku: line.sku.clone(), node: line.node.clone(), key });
+                return Err(Error::ZeroQuantity { sku: line.sku.clone(), node: line.node.clone(), key: key.clone() });
             }
             if let Some(node) = &line.node {
-                let n = self.node(node, &key)?;
+                let n = self.node(node, key)?;
                 if !self.net.in_pool(c, n) {
                     return Err(Error::NodeNotEligible {
                         channel: request.channel.clone(),
                         node: node.clone(),
                         sku: line.sku.clone(),
-                        key,
+                        key: key.clone(),
                     });
                 }
             }
@@ -148,7 +149,7 @@ impl Inventory {
                     channel: Some(request.channel.clone()),
                     requested,
                     available: got,
-                    key,
+                    key: key.clone(),
                 });
             }
         }
@@ -157,7 +158,7 @@ impl Inventory {
         if picks.is_empty() {
             return Ok(());
         }
-        draft.raw.new_reservations.push((id.clone(), c));
+        draft.raw.new_reservations.push((id.clone(), c, id_hash));
         for &(slot, quantity) in picks.iter() {
             let reason = Reason::Reserve {
                 quantity,
@@ -167,19 +168,12 @@ impl Inventory {
             };
             draft.push(slot, Claim::New(0), reason).map_err(|problem| draft.refused(slot, problem))?;
         }
-        // The decision read every position behind the channel's figure: expect them all, so a
-        // concurrent change anywhere in the pool (or a protected pool) is a conflict.
-        let plan = self.net.plans.get(c);
+        // The decision read every position behind the channel's figure: the batch expects
+        // them all (see `Inventory::read_set`), so a concurrent change anywhere in the pool (or
+        // a protected pool) is a conflict.
         for i in 0..draft.raw.lines.len() {
             let Some(&(s, _, _)) = draft.raw.lines.get(i) else { continue };
-            for &(node, slot) in self.nodes_of(s) {
-                let class = self.net.class_of(node as usize);
-                if plan.is_some_and(|p| p.reads.get(class).copied().unwrap_or(false))
-                    && !picks.iter().any(|p| p.0 == slot)
-                {
-                    draft.expect_unread(slot);
-                }
-            }
+            draft.raw.reads.push((s, c));
         }
         Ok(())
     }
@@ -265,12 +259,12 @@ impl Inventory {
     pub(crate) fn release(&self, draft: &mut Draft<'_>, id: &ReservationId) -> Result<()> {
         let key = draft.key();
         if let Some(Entry::Settled(t)) = self.res.entry(id) {
-            if t.settle_key == key {
+            if t.settle_key == *key {
                 draft.raw.outcome = OutcomeKind::Duplicate;
                 return Ok(());
             }
         }
-        let (r, record) = self.open_record(id, &key)?;
+        let (r, record) = self.open_record(id, key)?;
         for h in &record.holds {
             if h.held > 0 {
                 let reason = Reason::Release { quantity: h.held, cause: ReleaseCause::Cancelled };
@@ -292,10 +286,10 @@ impl Inventory {
         quantity: u32,
     ) -> Result<()> {
         let key = draft.key();
-        let (r, record) = self.open_record(id, &key)?;
-        let s = self.sku(sku, &key)?;
+        let (r, record) = self.open_record(id, key)?;
+        let s = self.sku(sku, key)?;
         if quantity == 0 {
-            return Err(Error::ZeroQuantity { sku: sku.clone(), node: None, key });
+            return Err(Error::ZeroQuantity { sku: sku.clone(), node: None, key: key.clone() });
         }
         let of_sku = |h: &&crate::reservation::Hold| self.slot(h.slot).is_some_and(|p| p.sku == s);
         let held: u64 = record.holds.iter().filter(of_sku).map(|h| u64::from(h.held) + u64::from(h.allocated)).sum();
@@ -305,7 +299,7 @@ impl Inventory {
                 sku: sku.clone(),
                 requested: u64::from(quantity),
                 held,
-                key,
+                key: key.clone(),
             });
         }
         let mut left = quantity;
@@ -337,25 +331,25 @@ impl Inventory {
         now: DateTime<Utc>,
     ) -> Result<()> {
         let key = draft.key();
-        let (r, record) = self.open_record(id, &key)?;
+        let (r, record) = self.open_record(id, key)?;
         if let Some(expired_at) = record.expires_at.filter(|at| *at <= now) {
-            return Err(Error::ReservationExpired { reservation: id.clone(), expired_at, key });
+            return Err(Error::ReservationExpired { reservation: id.clone(), expired_at, key: key.clone() });
         }
         if allocations.is_empty() {
-            return Err(Error::NoLines { reservation: id.clone(), key });
+            return Err(Error::NoLines { reservation: id.clone(), key: key.clone() });
         }
         for a in allocations {
-            let s = self.sku(&a.sku, &key)?;
-            let n = self.node(&a.node, &key)?;
+            let s = self.sku(&a.sku, key)?;
+            let n = self.node(&a.node, key)?;
             if a.quantity == 0 {
-                return Err(Error::ZeroQuantity { sku: a.sku.clone(), node: Some(a.node.clone()), key });
+                return Err(Error::ZeroQuantity { sku: a.sku.clone(), node: Some(a.node.clone()), key: key.clone() });
             }
             if !self.net.in_pool(record.channel, n) {
                 return Err(Error::NodeNotEligible {
                     channel: record.channel_id.clone(),
                     node: a.node.clone(),
                     sku: a.sku.clone(),
-                    key,
+                    key: key.clone(),
                 });
             }
             let slot = self.slot_of(s, n).ok_or_else(|| Error::UnknownPosition {
@@ -367,7 +361,7 @@ impl Inventory {
         }
         // Per sku: no more than the reservation holds.
         for a in allocations {
-            let s = self.sku(&a.sku, &key)?;
+            let s = self.sku(&a.sku, key)?;
             let of_sku = |slot: u32| self.slot(slot).is_some_and(|p| p.sku == s);
             let requested: u64 = targets.iter().filter(|t| of_sku(t.0)).map(|t| u64::from(t.1)).sum();
             let held: u64 = record.holds.iter().filter(|h| of_sku(h.slot)).map(|h| u64::from(h.held)).sum();
@@ -377,7 +371,7 @@ impl Inventory {
                     sku: a.sku.clone(),
                     requested,
                     held,
-                    key,
+                    key: key.clone(),
                 });
             }
         }
@@ -424,7 +418,7 @@ impl Inventory {
                     channel: None,
                     requested: u64::from(t.1),
                     available: u64::from(free),
-                    key,
+                    key: key.clone(),
                 });
             }
         }
@@ -494,14 +488,19 @@ impl Inventory {
         quantity: u32,
     ) -> Result<()> {
         let key = draft.key();
-        let (r, record) = self.open_record(id, &key)?;
-        let s = self.sku(sku, &key)?;
-        let (f, t) = (self.node(from, &key)?, self.node(to, &key)?);
+        let (r, record) = self.open_record(id, key)?;
+        let s = self.sku(sku, key)?;
+        let (f, t) = (self.node(from, key)?, self.node(to, key)?);
         if quantity == 0 {
-            return Err(Error::ZeroQuantity { sku: sku.clone(), node: Some(to.clone()), key });
+            return Err(Error::ZeroQuantity { sku: sku.clone(), node: Some(to.clone()), key: key.clone() });
         }
         if f == t {
-            return Err(Error::SameNode { reservation: Some(id.clone()), sku: sku.clone(), node: to.clone(), key });
+            return Err(Error::SameNode {
+                reservation: Some(id.clone()),
+                sku: sku.clone(),
+                node: to.clone(),
+                key: key.clone(),
+            });
         }
         let allocated = self.slot_of(s, f).map_or(0, |slot| record.hold(slot).allocated);
         let Some(from_slot) = self.slot_of(s, f).filter(|_| allocated >= quantity) else {
@@ -511,7 +510,7 @@ impl Inventory {
                 node: from.clone(),
                 requested: quantity,
                 allocated,
-                key,
+                key: key.clone(),
             });
         };
         if !self.net.in_pool(record.channel, t) {
@@ -519,7 +518,7 @@ impl Inventory {
                 channel: record.channel_id.clone(),
                 node: to.clone(),
                 sku: sku.clone(),
-                key,
+                key: key.clone(),
             });
         }
         let to_slot = self.slot_of(s, t).ok_or_else(|| Error::UnknownPosition {
@@ -549,11 +548,11 @@ impl Inventory {
         quantity: u32,
     ) -> Result<()> {
         let key = draft.key();
-        let (r, record) = self.open_record(id, &key)?;
-        let s = self.sku(sku, &key)?;
-        let n = self.node(node, &key)?;
+        let (r, record) = self.open_record(id, key)?;
+        let s = self.sku(sku, key)?;
+        let n = self.node(node, key)?;
         if quantity == 0 {
-            return Err(Error::ZeroQuantity { sku: sku.clone(), node: Some(node.clone()), key });
+            return Err(Error::ZeroQuantity { sku: sku.clone(), node: Some(node.clone()), key: key.clone() });
         }
         let slot = self.slot_of(s, n);
         let allocated = slot.map_or(0, |slot| record.hold(slot).allocated);
@@ -567,7 +566,7 @@ impl Inventory {
                 node: node.clone(),
                 requested: quantity,
                 allocated,
-                key,
+                key: key.clone(),
             }),
         }
     }

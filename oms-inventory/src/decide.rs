@@ -2,7 +2,7 @@
 //! Stock commands live here; reservation commands in `claims.rs`.
 
 use chrono::{DateTime, Utc};
-use oms_core::{ExpectedVersion, IdempotencyKey, NodeId, Sku, Version};
+use oms_core::{IdempotencyKey, NodeId, Sku};
 
 use crate::apply::{Claim, OutcomeKind, RawBatch, RawMovement, Scratch};
 use crate::overlay::Overlay;
@@ -69,49 +69,33 @@ pub(crate) struct Draft<'a> {
     pub inv: &'a Inventory,
     pub raw: &'a mut RawBatch,
     pub positions: &'a mut Overlay<u32, Position>,
-    pub key: IdempotencyKey,
+    pub key: &'a IdempotencyKey,
 }
 
-impl Draft<'_> {
+impl<'a> Draft<'a> {
     /// The position at `slot` with this decision's movements so far.
     pub fn pos(&self, slot: u32) -> Position {
         self.positions.get(slot).copied().or_else(|| self.inv.slot(slot).map(|s| s.pos)).unwrap_or_default()
     }
 
-    /// Adds a movement if it fits the position as the decision left it.
+    /// Adds a movement if it fits the position as the decision left it. The batch expects
+    /// every position it moves at the version the decision read (see `Inventory::read_set`).
     pub fn push(&mut self, slot: u32, claim: Claim, reason: Reason) -> Result<(), PositionProblem> {
         let mut next = self.pos(slot);
         next.apply(&reason)?;
         *self.positions.entry(slot, || next) = next;
         self.raw.movements.push(RawMovement { slot, claim, reason });
-        self.expect(slot);
         Ok(())
-    }
-
-    /// Records that the decision read `slot`.
-    pub fn expect(&mut self, slot: u32) {
-        if !self.raw.expected.iter().any(|&(s, _)| s == slot) {
-            self.expect_unread(slot);
-        }
-    }
-
-    /// Records that the decision read `slot`, which it has not recorded yet.
-    pub fn expect_unread(&mut self, slot: u32) {
-        let version = match self.inv.slot(slot) {
-            Some(s) => ExpectedVersion::Exactly(Version::new(u64::from(s.version))),
-            None => ExpectedVersion::NoStream,
-        };
-        self.raw.expected.push((slot, version));
     }
 
     /// The error for a movement that does not fit.
     pub fn refused(&self, slot: u32, problem: PositionProblem) -> Error {
         let (sku, node) = self.inv.names(self.raw, slot);
-        Error::Position { sku, node, problem, key: self.key() }
+        Error::Position { sku, node, problem, key: self.key.clone() }
     }
 
-    pub fn key(&self) -> IdempotencyKey {
-        self.key.clone()
+    pub fn key(&self) -> &'a IdempotencyKey {
+        self.key
     }
 }
 
@@ -164,14 +148,15 @@ impl Inventory {
         now: DateTime<Utc>,
         scratch: &mut Scratch,
     ) -> Result<()> {
-        scratch.raw.reset(key, now);
-        if self.keys.contains(key) {
+        let key_hash = self.keys.hash(key);
+        scratch.raw.reset(key, key_hash, now, self.slots.len());
+        if self.keys.contains_hashed(key_hash, key) {
             scratch.raw.outcome = OutcomeKind::Duplicate;
             return Ok(());
         }
         scratch.positions.clear();
         scratch.picks.clear();
-        let mut draft = Draft { inv: self, raw: &mut scratch.raw, positions: &mut scratch.positions, key: key.clone() };
+        let mut draft = Draft { inv: self, raw: &mut scratch.raw, positions: &mut scratch.positions, key };
         let picks = &mut scratch.picks;
         match command {
             Command::Receive { sku, node, quantity, supply } => {
@@ -300,17 +285,17 @@ impl Inventory {
         reason: Reason,
     ) -> Result<()> {
         let key = draft.key();
-        let n = self.node(node, &key)?;
+        let n = self.node(node, key)?;
         if quantity == 0 {
-            return Err(Error::ZeroQuantity { sku: sku.clone(), node: Some(node.clone()), key });
+            return Err(Error::ZeroQuantity { sku: sku.clone(), node: Some(node.clone()), key: key.clone() });
         }
         if !creates {
-            let s = self.sku(sku, &key)?;
+            let s = self.sku(sku, key)?;
             if self.slot_of(s, n).is_none() {
-                return Err(Error::UnknownPosition { sku: sku.clone(), node: node.clone(), key });
+                return Err(Error::UnknownPosition { sku: sku.clone(), node: node.clone(), key: key.clone() });
             }
         }
-        let slot = self.resolve_position(sku, node, &key, draft.raw)?;
+        let slot = self.resolve_position(sku, node, key, draft.raw)?;
         draft.push(slot, Claim::None, reason).map_err(|problem| draft.refused(slot, problem))
     }
 

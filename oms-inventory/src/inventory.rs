@@ -6,6 +6,7 @@ use oms_core::{ChannelId, IdempotencyKey, NodeId, Sku, Version};
 
 use crate::aggregate::Aggregates;
 use crate::apply::Scratch;
+use crate::key_window::KeyWindow;
 use crate::network::{Map, Network};
 use crate::reservation::{Entry, Reservations};
 use crate::sku_index::SkuIndex;
@@ -22,42 +23,6 @@ pub(crate) struct Slot {
     pub version: u32,
     pub sku: u32,
     pub node: u32,
-}
-
-/// The most recent idempotency keys. Each key is stamped with the generation it arrived in; a
-/// generation closes every `capacity / 2` keys, and keys two generations old are swept out in
-/// one pass. The window remembers between half and all of `capacity` keys; a lookup or an
-/// insert hashes the key once, and forgetting hashes nothing.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct KeyWindow {
-    capacity: usize,
-    generation: u32,
-    in_generation: usize,
-    keys: std::collections::HashMap<IdempotencyKey, u32, foldhash::fast::RandomState>,
-}
-
-impl KeyWindow {
-    fn new(capacity: usize) -> KeyWindow {
-        KeyWindow { capacity, ..KeyWindow::default() }
-    }
-
-    pub fn contains(&self, key: &IdempotencyKey) -> bool {
-        self.keys.get(key).is_some_and(|&g| g.wrapping_add(1) >= self.generation)
-    }
-
-    pub fn insert(&mut self, key: &IdempotencyKey) {
-        if self.capacity == 0 {
-            return;
-        }
-        if self.in_generation >= self.capacity.div_ceil(2) {
-            self.generation = self.generation.wrapping_add(1);
-            self.in_generation = 0;
-            let oldest = self.generation.wrapping_sub(1);
-            self.keys.retain(|_, g| *g >= oldest);
-        }
-        self.keys.insert(key.clone(), self.generation);
-        self.in_generation += 1;
-    }
 }
 
 /// Inventory across every node and channel: the engine a host embeds.
@@ -287,7 +252,7 @@ impl Inventory {
             id: r.id.clone(),
             channel: r.channel_id.clone(),
             expires_at: r.expires_at,
-            opened_by: r.key.clone(),
+            opened_by: r.key.clone()?,
             units,
         })
     }
@@ -350,18 +315,5 @@ mod tests {
         // The per-position budget (≤ 128 bytes with indexes and figures) starts here.
         assert_eq!(std::mem::size_of::<super::Slot>(), 40);
         assert_eq!(std::mem::size_of::<crate::Position>(), 28);
-    }
-
-    #[test]
-    fn the_key_window_remembers_between_half_and_all_of_its_capacity() {
-        let key = |i: usize| oms_core::IdempotencyKey::new(format!("k{i}")).unwrap();
-        let mut window = super::KeyWindow::new(4);
-        for i in 0..9 {
-            window.insert(&key(i));
-        }
-        // Generations of 2 keys: {6, 7} closed, {8} open; {4, 5} were swept when 8 arrived.
-        let remembered: Vec<usize> = (0..9).filter(|&i| window.contains(&key(i))).collect();
-        assert_eq!(remembered, [6, 7, 8]);
-        assert!(!super::KeyWindow::new(0).contains(&key(0)));
     }
 }

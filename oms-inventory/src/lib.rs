@@ -103,6 +103,7 @@ mod decide;
 mod error;
 mod ids;
 mod inventory;
+mod key_window;
 mod memory;
 mod movement;
 mod network;
