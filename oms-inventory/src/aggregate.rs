@@ -60,9 +60,9 @@ impl Sums<'_> {
         self.0.get(class).map_or(0, |c| c.value)
     }
 
-    /// Positions of the class that allow backorders.
-    pub fn backorders(&self, class: usize) -> u64 {
-        self.0.get(class).map_or(0, |c| c.extra)
+    /// Free stock and positions allowing backorders of the class.
+    pub fn cell(&self, class: usize) -> (i64, u64) {
+        self.0.get(class).map_or((0, 0), |c| (c.value, c.extra))
     }
 }
 
@@ -147,8 +147,7 @@ impl Aggregates {
             let c = left.trailing_zeros() as usize;
             left &= left - 1;
             let (Some(figure), Some(plan)) = (figures.get_mut(c), net.plans.get(c)) else { continue };
-            let atp = net.channel_atp(c, sums);
-            let backorderable = net.backorderable(c, sums);
+            let (atp, backorderable) = net.figure(plan, sums);
             let shown = Shown::of(atp, backorderable, &plan.display);
             let before = figure.shown();
             *figure = Cell::figure(atp, shown, backorderable);

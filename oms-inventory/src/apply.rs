@@ -42,6 +42,16 @@ pub(crate) enum OutcomeKind {
     Duplicate,
 }
 
+/// A reservation a batch opens: its id (moved into the record when the batch commits), channel,
+/// the id's hash in the reservation index, and the record's slot once opened.
+#[derive(Debug, Clone)]
+pub(crate) struct NewReservation {
+    pub id: Option<ReservationId>,
+    pub channel: usize,
+    pub hash: u64,
+    pub opened: Option<u32>,
+}
+
 /// A batch in index form, reused between calls so the hot path does not allocate.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RawBatch {
@@ -63,8 +73,8 @@ pub(crate) struct RawBatch {
     pub new_skus: Vec<Sku>,
     /// (sku index, node) of positions the batch creates.
     pub new_positions: Vec<(u32, u32)>,
-    /// Reservations the batch opens, with their channel and the id's hash in the index.
-    pub new_reservations: Vec<(ReservationId, usize, u64)>,
+    /// Reservations the batch opens.
+    pub new_reservations: Vec<NewReservation>,
     /// Indexes of `new_skus` and `new_positions`, for batches that create many.
     new_sku_ix: Map<Sku, u32>,
     new_position_ix: Map<(u32, u32), u32>,
@@ -110,14 +120,14 @@ pub(crate) struct Scratch {
     pub positions: Overlay<u32, Position>,
     pub holds: Overlay<(Claim, u32), (i64, i64)>,
     pub inbound: Overlay<u32, Vec<InboundSupply>>,
-    pub picks: Vec<(u32, u32)>,
+    pub placement: crate::placement::Placement,
     /// Sku lookups of a batch: hashes and results.
     hashes: Vec<u32>,
     found: Vec<Option<crate::sku_index::Found>>,
     /// `sku << 32 | class` for each position whose free stock changed.
     dirty: Vec<u64>,
+    /// Reservations a batch moved, with how the last movement would settle them.
     records: Vec<(u32, Settlement)>,
-    opened: Vec<u32>,
     pub feed: Vec<AvailabilityChanged>,
 }
 
@@ -139,6 +149,11 @@ fn touches_supply(reason: &Reason) -> bool {
             | Reason::Receive { supply: Some(_), .. }
             | Reason::TransferIn { .. }
     )
+}
+
+/// True when both strings are the same memory: ids sharing one allocation (clones of one id).
+fn same_allocation(a: &str, b: &str) -> bool {
+    std::ptr::eq(a, b)
 }
 
 fn settlement(reason: &Reason) -> Settlement {
@@ -232,7 +247,7 @@ impl Inventory {
             };
             let claim = match &m.reservation {
                 None => Claim::None,
-                Some(id) => match raw.new_reservations.iter().position(|(r, _, _)| r == id) {
+                Some(id) => match raw.new_reservations.iter().position(|n| n.id.as_ref() == Some(id)) {
                     Some(i) => Claim::New(i as u32),
                     None => match (self.res.entry_hashed(self.res.hash(id), id), &m.reason) {
                         (Some(Entry::Open(r)), _) => Claim::Open(*r),
@@ -241,7 +256,12 @@ impl Inventory {
                                 channel: channel.clone(),
                                 key: Some(key.clone()),
                             })?;
-                            raw.new_reservations.push((id.clone(), c, self.res.hash(id)));
+                            raw.new_reservations.push(NewReservation {
+                                id: Some(id.clone()),
+                                channel: c,
+                                hash: self.res.hash(id),
+                                opened: None,
+                            });
                             Claim::New((raw.new_reservations.len() - 1) as u32)
                         }
                         _ => {
@@ -332,7 +352,11 @@ impl Inventory {
         match claim {
             Claim::None => None,
             Claim::Open(r) => self.res.id_of(r).cloned(),
-            Claim::New(i) => raw.new_reservations.get(i as usize).map(|(id, _, _)| id.clone()),
+            Claim::New(i) => raw.new_reservations.get(i as usize).and_then(|n| match (&n.id, n.opened) {
+                (Some(id), _) => Some(id.clone()),
+                (None, Some(r)) => self.res.id_of(r).cloned(),
+                (None, None) => None,
+            }),
         }
     }
 
@@ -417,11 +441,9 @@ impl Inventory {
     /// Commits a checked batch: cannot fail. `scratch.positions` holds the folded value of
     /// every position the batch moves (the check or the decision built it).
     pub(crate) fn commit(&mut self, scratch: &mut Scratch) {
-        let Scratch { raw, positions, dirty, records, opened, feed, .. } = scratch;
+        let Scratch { raw, positions, dirty, records, feed, .. } = scratch;
         dirty.clear();
         records.clear();
-        opened.clear();
-        feed.clear();
         for sku in &raw.new_skus {
             self.index.insert(sku.clone());
             self.agg.add_sku(&self.net);
@@ -445,7 +467,6 @@ impl Inventory {
                 dirty.push(u64::from(s.sku) << 32 | class as u64);
             }
         }
-        opened.resize(raw.new_reservations.len(), u32::MAX);
         let Some(key) = raw.key.as_ref() else { return };
         for m in &raw.movements {
             if touches_supply(&m.reason) {
@@ -458,18 +479,21 @@ impl Inventory {
             let record = match m.claim {
                 Claim::None => continue,
                 Claim::Open(r) => r,
-                Claim::New(i) => match opened.get(i as usize).copied() {
-                    Some(r) if r != u32::MAX => r,
-                    _ => {
-                        let Some((id, channel, hash)) = raw.new_reservations.get(i as usize) else { continue };
-                        let Reason::Reserve { expires_at, channel: channel_id, .. } = &m.reason else { continue };
-                        let r = self.res.open((id, *hash), (*channel, channel_id), *expires_at, key);
-                        if let Some(o) = opened.get_mut(i as usize) {
-                            *o = r;
+                Claim::New(i) => {
+                    let Some(new) = raw.new_reservations.get_mut(i as usize) else { continue };
+                    match (new.opened, new.id.take(), &m.reason) {
+                        (Some(r), _, _) => r,
+                        (None, Some(id), Reason::Reserve { expires_at, channel: channel_id, .. }) => {
+                            let r = self.res.open((id, new.hash), (new.channel, channel_id), *expires_at, key);
+                            new.opened = Some(r);
+                            r
                         }
-                        r
+                        (None, id, _) => {
+                            new.id = id;
+                            continue;
+                        }
                     }
-                },
+                }
             };
             if let Some(rec) = self.res.record_mut(record) {
                 let hold = rec.hold_mut(m.slot);
@@ -488,18 +512,15 @@ impl Inventory {
                     }
                     _ => {}
                 }
-                records.push((record, settlement(&m.reason)));
+                // The last movement of each reservation says how an emptied one ended.
+                let how = settlement(&m.reason);
+                match records.iter_mut().find(|(r, _)| *r == record) {
+                    Some(last) => last.1 = how,
+                    None => records.push((record, how)),
+                }
             }
         }
-        // The last movement of each reservation says how an emptied one ended.
-        records.reverse();
-        records.sort_by_key(|&(record, _)| record); // stable: each group starts with its last movement (small)
-        let mut previous = None;
         for &(record, how) in records.iter() {
-            if previous == Some(record) {
-                continue;
-            }
-            previous = Some(record);
             if self.res.record(record).is_some_and(|r| r.is_empty()) {
                 self.res.settle(record, how, key);
             }
@@ -511,6 +532,10 @@ impl Inventory {
         if !dirty.is_sorted() {
             dirty.sort_unstable();
         }
+        // The feed is rewritten in place: an event whose sku and channel are the same as the one
+        // at its place in the previous batch's feed keeps their ids (a release after a reserve
+        // of the same sku touches no reference count).
+        let mut written = 0;
         let mut i = 0;
         while let Some(&first) = dirty.get(i) {
             let sku = (first >> 32) as u32;
@@ -522,11 +547,25 @@ impl Inventory {
             let Some(name) = self.index.name(sku) else { continue };
             let net = &self.net;
             self.agg.refresh(sku, channels, net, |c, before, after| {
-                if let Some(channel) = net.channel(c) {
-                    feed.push(AvailabilityChanged { sku: name.clone(), channel: channel.id.clone(), before, after });
+                let Some(channel) = net.channel(c) else { return };
+                match feed.get_mut(written) {
+                    Some(event) => {
+                        if !same_allocation(event.sku.as_str(), name.as_str()) {
+                            event.sku = name.clone();
+                        }
+                        if !same_allocation(event.channel.as_str(), channel.id.as_str()) {
+                            event.channel = channel.id.clone();
+                        }
+                        (event.before, event.after) = (before, after);
+                    }
+                    None => {
+                        feed.push(AvailabilityChanged { sku: name.clone(), channel: channel.id.clone(), before, after })
+                    }
                 }
+                written += 1;
             });
         }
+        feed.truncate(written);
     }
 
     /// Every position a decision read, with the version it read: the positions it moves and

@@ -4,36 +4,21 @@
 use chrono::{DateTime, Utc};
 use oms_core::{IdempotencyKey, NodeId, Sku};
 
-use crate::apply::{Claim, OutcomeKind};
+use crate::apply::{Claim, NewReservation, OutcomeKind};
 use crate::decide::Draft;
-use crate::network::MAX_CHANNELS;
+use crate::placement::{Placement, pick, picked, units};
 use crate::reservation::{Entry, Record};
 use crate::{Allocation, Error, Inventory, Policy, Reason, ReleaseCause, ReservationId, Reserve, Result};
-
-/// Adds `units` at `slot` to the picks, merging with an earlier pick of the same slot.
-fn pick(picks: &mut Vec<(u32, u32)>, slot: u32, units: u32) {
-    match picks.iter_mut().find(|(s, _)| *s == slot) {
-        Some((_, u)) => *u += units,
-        None => picks.push((slot, units)),
-    }
-}
-
-fn picked(picks: &[(u32, u32)], slot: u32) -> u32 {
-    picks.iter().filter(|(s, _)| *s == slot).map(|(_, u)| *u).sum()
-}
-
-/// Placement order key: protected channels sharing the node, minus the others' availability,
-/// channels sharing the node. Lower is used first.
-type Rank = (u32, i64, u32);
-
-fn units(n: u64) -> u32 {
-    n.min(u64::from(u32::MAX)) as u32
-}
 
 impl Inventory {
     /// The open record of a reservation, or the error for a settled or unknown one.
     fn open_record(&self, id: &ReservationId, key: &IdempotencyKey) -> Result<(u32, &Record)> {
-        match self.res.entry(id) {
+        self.open_in(self.res.entry(id), id, key)
+    }
+
+    /// The open record an index entry points to, or the error for a settled or unknown one.
+    fn open_in(&self, entry: Option<&Entry>, id: &ReservationId, key: &IdempotencyKey) -> Result<(u32, &Record)> {
+        match entry {
             Some(Entry::Open(slot)) => self
                 .res
                 .record(*slot)
@@ -50,7 +35,7 @@ impl Inventory {
         self.slot(slot).map_or(0, |s| s.pos.free()).saturating_sub(picked(picks, slot))
     }
 
-    pub(crate) fn reserve(&self, draft: &mut Draft<'_>, picks: &mut Vec<(u32, u32)>, request: &Reserve) -> Result<()> {
+    pub(crate) fn reserve(&self, draft: &mut Draft<'_>, placement: &mut Placement, request: &Reserve) -> Result<()> {
         let key = draft.key();
         let id = &request.reservation;
         let c = self
@@ -117,23 +102,23 @@ impl Inventory {
                 };
                 let want = u64::from(line.quantity);
                 let Some(slot) = self.node_of(node).and_then(|n| self.slot_of(s, n)) else { continue };
-                let mut take = want.min(u64::from(self.free_at(slot, picks))).min(budget);
+                let mut take = want.min(u64::from(self.free_at(slot, &placement.picks))).min(budget);
                 budget -= take;
                 if take < want && self.slot(slot).is_some_and(|p| p.pos.backorder_allowed()) {
                     take = want;
                 }
                 if take > 0 {
-                    pick(picks, slot, units(take));
+                    pick(&mut placement.picks, slot, units(take));
                     pinned.push(slot);
                 }
                 got += take;
             }
             if network > 0 {
-                let placed = self.place(s, c, network.min(budget), picks);
+                let placed = self.place(placement, s, c, network.min(budget));
                 got += placed;
                 if placed < network {
                     if let Some(slot) = self.backorder_node(s, c) {
-                        pick(picks, slot, units(network - placed));
+                        pick(&mut placement.picks, slot, units(network - placed));
                         got += network - placed;
                     }
                 }
@@ -155,11 +140,16 @@ impl Inventory {
         }
         draft.raw.line_skus = line_skus;
         draft.raw.outcome = OutcomeKind::Reserved;
-        if picks.is_empty() {
+        if placement.picks.is_empty() {
             return Ok(());
         }
-        draft.raw.new_reservations.push((id.clone(), c, id_hash));
-        for &(slot, quantity) in picks.iter() {
+        draft.raw.new_reservations.push(NewReservation {
+            id: Some(id.clone()),
+            channel: c,
+            hash: id_hash,
+            opened: None,
+        });
+        for &(slot, quantity) in placement.picks.iter() {
             let reason = Reason::Reserve {
                 quantity,
                 channel: request.channel.clone(),
@@ -178,93 +168,16 @@ impl Inventory {
         Ok(())
     }
 
-    /// Places up to `need` units of network stock for channel `c`: one node that covers it all
-    /// when there is one (fewest splits), else node by node in placement order. Never takes
-    /// stock that protected channels keep in shared nodes. Returns the units placed.
-    fn place(&self, sku: u32, c: usize, need: u64, picks: &mut Vec<(u32, u32)>) -> u64 {
-        let Some(plan) = self.net.plans.get(c) else { return 0 };
-        let supply = self.agg.sums(sku);
-        let mut slack = [0i64; MAX_CHANNELS];
-        let slack = &mut slack[..plan.guards.len().min(MAX_CHANNELS)];
-        for (g, guard) in plan.guards.iter().enumerate() {
-            let shared: i64 = guard.shared.iter().map(|&k| supply.free(k)).sum();
-            if let Some(s) = slack.get_mut(g) {
-                *s = shared - self.net.guarded(guard, supply);
-            }
-        }
-        let candidates = self.nodes_of(sku);
-        let cap = |node: u32, slot: u32, picks: &[(u32, u32)], slack: &[i64]| -> (Rank, u64) {
-            let class = self.net.class_of(node as usize);
-            let Some((protected, sharing)) = plan.rank.get(class).copied().flatten() else {
-                return ((u32::MAX, 0, u32::MAX), 0);
-            };
-            // Among equally shared nodes, take from where the other channels have most left.
-            let mut others = plan.others.get(class).copied().unwrap_or(0);
-            let mut others_left = i64::MAX;
-            while others != 0 {
-                others_left = others_left.min(self.agg.atp(sku, others.trailing_zeros() as usize));
-                others &= others - 1;
-            }
-            let rank: Rank = (protected, others_left.saturating_neg(), sharing);
-            let mut bits = plan.guard_bits.get(class).copied().unwrap_or(0);
-            let mut cap = i64::from(self.free_at(slot, picks));
-            while bits != 0 {
-                cap = cap.min(slack.get(bits.trailing_zeros() as usize).copied().unwrap_or(0));
-                bits &= bits - 1;
-            }
-            (rank, cap.max(0) as u64)
-        };
-        let mut left = need;
-        // One node for everything when possible.
-        let whole = candidates
-            .iter()
-            .map(|&(node, slot)| (cap(node, slot, picks, slack), node, slot))
-            .filter(|&((_, units), _, _)| units >= left && left > 0)
-            .min_by_key(|&((rank, _), node, _)| (rank, node));
-        if let Some((_, _, slot)) = whole {
-            pick(picks, slot, units(left));
-            return need;
-        }
-        while left > 0 {
-            let best = candidates
-                .iter()
-                .map(|&(node, slot)| (cap(node, slot, picks, slack), node, slot))
-                .filter(|&((_, units), _, _)| units > 0)
-                .min_by_key(|&((rank, units), node, _)| (rank, std::cmp::Reverse(units), node));
-            let Some(((_, units_here), node, slot)) = best else { break };
-            let take = units_here.min(left);
-            pick(picks, slot, units(take));
-            left -= take;
-            let bits = plan.guard_bits.get(self.net.class_of(node as usize)).copied().unwrap_or(0);
-            for (g, s) in slack.iter_mut().enumerate() {
-                if bits >> g & 1 == 1 {
-                    *s -= take as i64;
-                }
-            }
-        }
-        need - left
-    }
-
-    /// The first node (in placement order) of the channel's pool that takes backorders of the sku.
-    fn backorder_node(&self, sku: u32, c: usize) -> Option<u32> {
-        let plan = self.net.plans.get(c)?;
-        self.nodes_of(sku)
-            .iter()
-            .filter(|&&(_, slot)| self.slot(slot).is_some_and(|s| s.pos.backorder_allowed()))
-            .filter_map(|&(node, slot)| Some((plan.rank.get(self.net.class_of(node as usize)).copied()??, node, slot)))
-            .min()
-            .map(|(_, _, slot)| slot)
-    }
-
     pub(crate) fn release(&self, draft: &mut Draft<'_>, id: &ReservationId) -> Result<()> {
         let key = draft.key();
-        if let Some(Entry::Settled(t)) = self.res.entry(id) {
+        let entry = self.res.entry(id);
+        if let Some(Entry::Settled(t)) = entry {
             if t.settle_key == *key {
                 draft.raw.outcome = OutcomeKind::Duplicate;
                 return Ok(());
             }
         }
-        let (r, record) = self.open_record(id, key)?;
+        let (r, record) = self.open_in(entry, id, key)?;
         for h in &record.holds {
             if h.held > 0 {
                 let reason = Reason::Release { quantity: h.held, cause: ReleaseCause::Cancelled };

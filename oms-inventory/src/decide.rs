@@ -81,9 +81,14 @@ impl<'a> Draft<'a> {
     /// Adds a movement if it fits the position as the decision left it. The batch expects
     /// every position it moves at the version the decision read (see `Inventory::read_set`).
     pub fn push(&mut self, slot: u32, claim: Claim, reason: Reason) -> Result<(), PositionProblem> {
-        let mut next = self.pos(slot);
-        next.apply(&reason)?;
-        *self.positions.entry(slot, || next) = next;
+        match self.positions.get_mut(slot) {
+            Some(position) => position.apply(&reason)?,
+            None => {
+                let mut next = self.inv.slot(slot).map_or_else(Position::default, |s| s.pos);
+                next.apply(&reason)?;
+                self.positions.insert_new(slot, next);
+            }
+        }
         self.raw.movements.push(RawMovement { slot, claim, reason });
         Ok(())
     }
@@ -124,9 +129,11 @@ impl Inventory {
     /// As [`Inventory::decide`]; nothing changes on error.
     pub fn execute(&mut self, key: &IdempotencyKey, command: &Command, now: DateTime<Utc>) -> Result<Executed<'_>> {
         let mut scratch = self.scratch.take().unwrap_or_default();
-        scratch.feed.clear();
         let result = self.decide_into(key, command, now, &mut scratch);
         let moves = scratch.raw.outcome != OutcomeKind::Duplicate && !scratch.raw.movements.is_empty();
+        if result.is_err() || !moves {
+            scratch.feed.clear();
+        }
         // A decision folds each movement into an overlay of the positions as it builds the batch
         // (`Draft::push`), so the batch fits by construction and is committed without the second
         // check `apply` gives batches from outside. The property tests replay every decided
@@ -155,9 +162,9 @@ impl Inventory {
             return Ok(());
         }
         scratch.positions.clear();
-        scratch.picks.clear();
+        scratch.placement.clear();
         let mut draft = Draft { inv: self, raw: &mut scratch.raw, positions: &mut scratch.positions, key };
-        let picks = &mut scratch.picks;
+        let placement = &mut scratch.placement;
         match command {
             Command::Receive { sku, node, quantity, supply } => {
                 let reason = Reason::Receive { quantity: *quantity, supply: supply.clone() };
@@ -243,13 +250,13 @@ impl Inventory {
             Command::SetBackorder { sku, node, allowed } => {
                 self.stock(&mut draft, sku, node, 1, true, Reason::Backorder { allowed: *allowed })
             }
-            Command::Reserve(request) => self.reserve(&mut draft, picks, request),
+            Command::Reserve(request) => self.reserve(&mut draft, placement, request),
             Command::Release { reservation } => self.release(&mut draft, reservation),
             Command::ReleaseUnits { reservation, sku, quantity } => {
                 self.release_units(&mut draft, reservation, sku, *quantity)
             }
             Command::Convert { reservation, allocations } => {
-                self.convert(&mut draft, picks, reservation, allocations, now)
+                self.convert(&mut draft, &mut placement.picks, reservation, allocations, now)
             }
             Command::Reallocate { reservation, sku, from, to, quantity } => {
                 self.reallocate(&mut draft, reservation, sku, from, to, *quantity)

@@ -108,6 +108,7 @@ mod memory;
 mod movement;
 mod network;
 mod overlay;
+mod placement;
 mod position;
 mod reservation;
 mod share;

@@ -153,8 +153,17 @@ impl Network {
         sum(&plan.classes, supply) - plan.safety - guarded
     }
 
-    pub fn backorderable(&self, channel: usize, sums: Sums<'_>) -> bool {
-        self.plans.get(channel).is_some_and(|p| p.classes.iter().any(|&k| sums.backorders(k) > 0))
+    /// The channel's available to promise (see [`Network::channel_atp`]) and whether a node of
+    /// its pool takes backorders, in one pass over its classes.
+    pub fn figure(&self, plan: &ChannelPlan, sums: Sums<'_>) -> (i64, bool) {
+        let (mut free, mut backorders) = (0i64, 0u64);
+        for &k in &plan.classes {
+            let (f, b) = sums.cell(k);
+            free += f;
+            backorders |= b;
+        }
+        let guarded: i64 = plan.guards.iter().map(|g| self.guarded(g, sums)).sum();
+        (free - plan.safety - guarded, backorders != 0)
     }
 }
 

@@ -67,6 +67,15 @@ impl<K: Copy + Eq + Hash, V> Overlay<K, V> {
         self.find(key).and_then(|i| self.items.get(i)).map(|(_, v)| v)
     }
 
+    pub fn get_mut(&mut self, key: K) -> Option<&mut V> {
+        self.find(key).and_then(|i| self.items.get_mut(i)).map(|(_, v)| v)
+    }
+
+    /// Adds an entry for a key the overlay does not hold.
+    pub fn insert_new(&mut self, key: K, value: V) {
+        self.entry(key, || value);
+    }
+
     pub fn entry(&mut self, key: K, init: impl FnOnce() -> V) -> &mut V {
         let (at, found) =
             if self.indexed() { self.probe(key) } else { (usize::MAX, self.items.iter().position(|(k, _)| *k == key)) };

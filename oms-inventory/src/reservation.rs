@@ -163,7 +163,7 @@ impl Reservations {
     /// Opens a record for `id` (with its [`Reservations::hash`]) and returns its slot.
     pub fn open(
         &mut self,
-        (id, hash): (&ReservationId, u64),
+        (id, hash): (ReservationId, u64),
         channel: (usize, &ChannelId),
         expires_at: Option<DateTime<Utc>>,
         key: &IdempotencyKey,
@@ -191,7 +191,6 @@ impl Reservations {
             // Reusing the slot keeps the holds' capacity: no allocation on the hot path.
             record.holds.clear();
             record.generation = record.generation.wrapping_add(1);
-            record.id = id.clone();
             record.hash = hash;
             record.channel = channel;
             if record.channel_id != *channel_id {
@@ -212,6 +211,9 @@ impl Reservations {
                 let hasher = &self.hasher;
                 self.index.insert_unique(hash, (id.clone(), Entry::Open(slot)), |(k, _)| hasher.hash_one(k.as_str()));
             }
+        }
+        if let Some(record) = self.records.get_mut(slot as usize) {
+            record.id = id;
         }
         self.open += 1;
         slot
