@@ -106,12 +106,13 @@ impl Aggregates {
         }
     }
 
-    /// Reads the sku's first and last cells, to bring its lines into cache (see
+    /// Reads one cell per cache line of the sku's cells, to bring them into cache (see
     /// `Inventory::resolve`).
     pub fn touch(&self, sku: u32) -> i64 {
         let start = sku as usize * self.stride();
-        let first = self.cells.get(start).map_or(0, |c| c.value);
-        first ^ self.cells.get(start + self.stride().saturating_sub(1)).map_or(0, |c| c.value)
+        let cells = self.cells.get(start..start + self.stride()).unwrap_or(&[]);
+        // Four 16-byte cells to a line; the last cell covers a block that ends mid-line.
+        cells.iter().step_by(4).chain(cells.last()).fold(0, |t, c| t ^ c.value)
     }
 
     pub fn sums(&self, sku: u32) -> Sums<'_> {

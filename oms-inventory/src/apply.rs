@@ -55,9 +55,13 @@ pub(crate) struct NewReservation {
 /// A batch in index form, reused between calls so the hot path does not allocate.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RawBatch {
-    pub key: Option<IdempotencyKey>,
-    /// The key's hash in the engine's key window.
+    /// The key's hash in the engine's key window, and which allocation holds its text: once
+    /// committed, the window holds a clone of the key (the same allocation), where
+    /// `Executed::batch` finds it. The batch keeps no clone of its own (a reference count up
+    /// and down per command) unless the window remembers no keys.
     pub key_hash: u64,
+    key_text: (usize, usize),
+    kept_key: Option<IdempotencyKey>,
     pub at: Option<DateTime<Utc>>,
     pub movements: Vec<RawMovement>,
     /// Versions an outside batch expects (a decision's are derived by `to_batch`).
@@ -88,8 +92,9 @@ pub(crate) struct RawBatch {
 
 impl RawBatch {
     pub fn reset(&mut self, key: &IdempotencyKey, key_hash: u64, at: DateTime<Utc>, base_slots: usize) {
-        self.key = Some(key.clone());
         self.key_hash = key_hash;
+        self.key_text = (key.as_str().as_ptr() as usize, key.as_str().len());
+        self.kept_key = None;
         self.at = Some(at);
         self.base_slots = base_slots as u32;
         self.committed = false;
@@ -192,9 +197,9 @@ impl Inventory {
             return Ok(Applied { duplicate: true, feed: Vec::new() });
         }
         let mut scratch = self.scratch.take().unwrap_or_default();
-        let result = self.resolve(batch, key_hash, &mut scratch).and_then(|()| self.check(&mut scratch));
+        let result = self.resolve(batch, key_hash, &mut scratch).and_then(|()| self.check(&mut scratch, batch.key()));
         if result.is_ok() {
-            self.commit(&mut scratch);
+            self.commit(&mut scratch, batch.key());
         }
         // Moved out (no reference counts touched) into a vector of the exact size; the
         // scratch vector keeps its capacity for the next batch.
@@ -252,7 +257,7 @@ impl Inventory {
                     None => match (self.res.entry_hashed(self.res.hash(id), id), &m.reason) {
                         (Some(Entry::Open(r)), _) => Claim::Open(*r),
                         (_, Reason::Reserve { channel, .. }) => {
-                            let c = self.net.channel_ix.get(channel).copied().ok_or_else(|| Error::UnknownChannel {
+                            let c = self.net.channel_index(channel).ok_or_else(|| Error::UnknownChannel {
                                 channel: channel.clone(),
                                 key: Some(key.clone()),
                             })?;
@@ -361,9 +366,9 @@ impl Inventory {
     }
 
     /// Checks every movement of `raw` against an overlay; changes nothing.
-    pub(crate) fn check(&self, scratch: &mut Scratch) -> Result<()> {
+    pub(crate) fn check(&self, scratch: &mut Scratch, key: &IdempotencyKey) -> Result<()> {
         let Scratch { raw, positions, holds, inbound, .. } = scratch;
-        let key = || raw.key.clone().unwrap_or_else(unnamed_key);
+        let key = || key.clone();
         for &(slot, expected) in &raw.expected {
             let actual = Version::new(self.slot(slot).map_or(0, |s| u64::from(s.version)));
             if !expected.matches(actual) {
@@ -440,7 +445,7 @@ impl Inventory {
 
     /// Commits a checked batch: cannot fail. `scratch.positions` holds the folded value of
     /// every position the batch moves (the check or the decision built it).
-    pub(crate) fn commit(&mut self, scratch: &mut Scratch) {
+    pub(crate) fn commit(&mut self, scratch: &mut Scratch, key: &IdempotencyKey) {
         let Scratch { raw, positions, dirty, records, feed, .. } = scratch;
         dirty.clear();
         records.clear();
@@ -467,7 +472,6 @@ impl Inventory {
                 dirty.push(u64::from(s.sku) << 32 | class as u64);
             }
         }
-        let Some(key) = raw.key.as_ref() else { return };
         for m in &raw.movements {
             if touches_supply(&m.reason) {
                 let lines = self.inbound.entry(m.slot).or_default();
@@ -525,7 +529,9 @@ impl Inventory {
                 self.res.settle(record, how, key);
             }
         }
-        self.keys.insert_hashed(raw.key_hash, key);
+        if !self.keys.insert_hashed(raw.key_hash, key) {
+            raw.kept_key = Some(key.clone());
+        }
         raw.committed = true;
         // Sku index order: the order the ledger introduced the skus, the same in every engine
         // that folded the same ledger. Entries are (sku, class) in one integer.
@@ -604,7 +610,14 @@ impl Inventory {
     }
 
     /// The public form of `raw`.
-    pub(crate) fn to_batch(&self, raw: &RawBatch) -> Batch {
+    /// The key of a committed batch: the window's clone of it (see `RawBatch::key_text`).
+    pub(crate) fn committed_key(&self, raw: &RawBatch) -> Option<IdempotencyKey> {
+        let (at, len) = raw.key_text;
+        let same = |k: &IdempotencyKey| k.as_str().as_ptr() as usize == at && k.as_str().len() == len;
+        raw.kept_key.clone().or_else(|| self.keys.find(raw.key_hash, same).cloned())
+    }
+
+    pub(crate) fn to_batch(&self, raw: &RawBatch, key: &IdempotencyKey) -> Batch {
         let movements = raw
             .movements
             .iter()
@@ -622,8 +635,7 @@ impl Inventory {
             })
             .collect();
         expected.sort_by(|a, b| a.position.cmp(&b.position));
-        let key = raw.key.clone().unwrap_or_else(unnamed_key);
-        Batch::from_parts(key, raw.at.unwrap_or_default(), movements, expected)
+        Batch::from_parts(key.clone(), raw.at.unwrap_or_default(), movements, expected)
     }
 }
 
@@ -634,7 +646,4 @@ fn unnamed_sku() -> Sku {
 }
 fn unnamed_node() -> NodeId {
     NodeId::new("?").unwrap_or_else(|_| unnamed_node())
-}
-fn unnamed_key() -> IdempotencyKey {
-    IdempotencyKey::new("?").unwrap_or_else(|_| unnamed_key())
 }

@@ -40,9 +40,7 @@ impl Inventory {
         let id = &request.reservation;
         let c = self
             .net
-            .channel_ix
-            .get(&request.channel)
-            .copied()
+            .channel_index(&request.channel)
             .ok_or_else(|| Error::UnknownChannel { channel: request.channel.clone(), key: Some(key.clone()) })?;
         let id_hash = self.res.hash(id);
         match self.res.entry_hashed(id_hash, id) {

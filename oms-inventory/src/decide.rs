@@ -60,7 +60,11 @@ impl Executed<'_> {
     /// The batch that was applied, for the ledger; `None` when nothing moved.
     pub fn batch(&self) -> Option<Batch> {
         let raw = self.raw()?;
-        (raw.outcome != OutcomeKind::Duplicate && !raw.movements.is_empty()).then(|| self.inventory.to_batch(raw))
+        if raw.outcome == OutcomeKind::Duplicate || raw.movements.is_empty() {
+            return None;
+        }
+        let key = self.inventory.committed_key(raw)?;
+        Some(self.inventory.to_batch(raw, &key))
     }
 }
 
@@ -118,8 +122,8 @@ impl Inventory {
         if raw.outcome == OutcomeKind::Duplicate || raw.movements.is_empty() {
             return Ok(Decision { batch: None, outcome: self.outcome(raw) });
         }
-        self.check(&mut scratch)?;
-        Ok(Decision { batch: Some(self.to_batch(&scratch.raw)), outcome: self.outcome(&scratch.raw) })
+        self.check(&mut scratch, key)?;
+        Ok(Decision { batch: Some(self.to_batch(&scratch.raw, key)), outcome: self.outcome(&scratch.raw) })
     }
 
     /// Decides and applies a command in one step, for a host whose engine is the system of
@@ -139,7 +143,7 @@ impl Inventory {
         // check `apply` gives batches from outside. The property tests replay every decided
         // batch through that checked path.
         if result.is_ok() && moves {
-            self.commit(&mut scratch);
+            self.commit(&mut scratch, key);
         }
         if result.is_err() {
             scratch.raw.movements.clear();

@@ -164,15 +164,11 @@ impl Inventory {
     }
 
     fn channel_of(&self, channel: &ChannelId) -> Result<usize> {
-        self.net
-            .channel_ix
-            .get(channel)
-            .copied()
-            .ok_or_else(|| Error::UnknownChannel { channel: channel.clone(), key: None })
+        self.net.channel_index(channel).ok_or_else(|| Error::UnknownChannel { channel: channel.clone(), key: None })
     }
 
     /// The channel's availability of a sku: units it may reserve and what it shows. Constant
-    /// time: two hash lookups and a read of the running figure.
+    /// time: a channel lookup, a sku lookup and a read of the running figure.
     ///
     /// # Errors
     /// [`Error::UnknownSku`], [`Error::UnknownChannel`].
@@ -186,7 +182,7 @@ impl Inventory {
     /// stock when the channel may sell from it, else 0. Channel-wide buffers (channel safety
     /// stock, protection) are enforced when reserving, not here. For routing's stock view.
     pub fn available(&self, sku: &Sku, node: &NodeId, channel: &ChannelId) -> u32 {
-        let Some(c) = self.net.channel_ix.get(channel).copied() else { return 0 };
+        let Some(c) = self.net.channel_index(channel) else { return 0 };
         let Some(n) = self.node_of(node) else { return 0 };
         if !self.net.in_pool(c, n) {
             return 0;

@@ -37,10 +37,16 @@ impl KeyWindow {
         self.current.find(hash, same).is_some() || self.previous.find(hash, same).is_some()
     }
 
+    /// A remembered key with this hash that `is` picks out.
+    pub fn find(&self, hash: u64, is: impl Fn(&IdempotencyKey) -> bool) -> Option<&IdempotencyKey> {
+        self.current.find(hash, &is).or_else(|| self.previous.find(hash, &is))
+    }
+
     /// Remembers a key the window does not hold; `hash` is [`KeyWindow::hash`] of `key`.
-    pub fn insert_hashed(&mut self, hash: u64, key: &IdempotencyKey) {
+    /// False when the window remembers no keys.
+    pub fn insert_hashed(&mut self, hash: u64, key: &IdempotencyKey) -> bool {
         if self.capacity == 0 {
-            return;
+            return false;
         }
         if self.current.len() >= self.capacity.div_ceil(2) {
             // Clearing keeps the table's buckets: the next generation fills them again.
@@ -49,6 +55,7 @@ impl KeyWindow {
         }
         let hasher = &self.hasher;
         self.current.insert_unique(hash, key.clone(), |k| hasher.hash_one(k.as_str()));
+        true
     }
 }
 

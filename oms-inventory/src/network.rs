@@ -13,6 +13,9 @@ use crate::{ChannelConfig, ConfigError, DisplayRules, InventoryConfig, NodeConfi
 /// Most channels one inventory supports (channel membership is a 64-bit mask).
 pub const MAX_CHANNELS: usize = 64;
 
+/// Up to this many channels, ids are found by scanning rather than hashing.
+const SCAN_LIMIT: usize = 8;
+
 pub(crate) type Map<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Stock protected for channel `channel` that this channel must leave alone, where the pools share
@@ -99,6 +102,22 @@ impl Network {
             })
             .collect();
         Ok(Network { config, node_ix, channel_ix, node_class, class_mask, plans, affects })
+    }
+
+    /// The channel's index. Channels are few, and comparing a short id with each of up to
+    /// [`SCAN_LIMIT`] ids (length and last byte first: ids often share a prefix) costs less
+    /// than hashing it.
+    pub fn channel_index(&self, id: &ChannelId) -> Option<usize> {
+        let channels = &self.config.channels;
+        if channels.len() <= SCAN_LIMIT {
+            let (id, last) = (id.as_str(), id.as_str().as_bytes().last());
+            channels.iter().position(|c| {
+                let c = c.id.as_str();
+                c.len() == id.len() && c.as_bytes().last() == last && c == id
+            })
+        } else {
+            self.channel_ix.get(id).copied()
+        }
     }
 
     pub fn classes(&self) -> usize {

@@ -27,8 +27,8 @@ pub(crate) struct Placement {
     pub picks: Vec<(u32, u32)>,
     candidates: Vec<Candidate>,
     slack: Vec<i64>,
-    /// The pool's classes with their rank, best first.
-    tiers: Vec<(Rank, usize)>,
+    /// Per class: its rank in the channel's pool (`None` outside it).
+    ranks: Vec<Option<Rank>>,
 }
 
 /// Adds `units` at `slot` to the picks, merging with an earlier pick of the same slot.
@@ -70,7 +70,7 @@ impl Inventory {
     /// when there is one (fewest splits), else node by node in placement order. Never takes
     /// stock that protected channels keep in shared nodes. Returns the units placed.
     pub(crate) fn place(&self, placement: &mut Placement, sku: u32, c: usize, need: u64) -> u64 {
-        let Placement { picks, candidates, slack, tiers } = placement;
+        let Placement { picks, candidates, slack, ranks } = placement;
         let Some(plan) = self.net.plans.get(c) else { return 0 };
         let sums = self.agg.sums(sku);
         slack.clear();
@@ -78,8 +78,9 @@ impl Inventory {
             let shared: i64 = guard.shared.iter().map(|&k| sums.free(k)).sum();
             slack.push(shared - self.net.guarded(guard, sums));
         }
-        // A node's rank depends on its class only: rank the pool's classes, best first.
-        tiers.clear();
+        // A node's rank depends on its class only: rank the pool's classes (few: no sort).
+        ranks.clear();
+        ranks.resize(self.net.classes(), None);
         for &class in &plan.classes {
             let Some((protected, sharing)) = plan.rank.get(class).copied().flatten() else { continue };
             // Among equally shared nodes, take from where the other channels have most left.
@@ -89,10 +90,12 @@ impl Inventory {
                 others_left = others_left.min(self.agg.atp(sku, others.trailing_zeros() as usize));
                 others &= others - 1;
             }
-            tiers.push(((protected, others_left.saturating_neg(), sharing), class));
+            if let Some(r) = ranks.get_mut(class) {
+                *r = Some((protected, others_left.saturating_neg(), sharing));
+            }
         }
-        tiers.sort_unstable();
         let nodes = self.nodes_of(sku);
+        let rank_of = |node: u32| ranks.get(self.net.class_of(node as usize)).copied().flatten();
         let candidate = |node: u32, slot: u32, rank: Rank| Candidate {
             rank,
             node,
@@ -101,26 +104,23 @@ impl Inventory {
             free: self.slot(slot).map_or(0, |s| s.pos.free()),
         };
         // One node for everything when possible: the lowest (rank, node) that covers it, found
-        // by walking the ranks from the best and the sku's nodes (sorted) within each rank.
-        let mut t = 0;
-        while need > 0 && t < tiers.len() {
-            let rank = tiers.get(t).map_or((0, 0, 0), |&(r, _)| r);
-            let end = t + tiers.get(t..).map_or(0, |rest| rest.iter().take_while(|&&(r, _)| r == rank).count());
-            let tier = tiers.get(t..end).unwrap_or(&[]);
+        // by taking the ranks from the best and walking the sku's nodes (sorted) for each.
+        let mut floor: Option<Rank> = None;
+        while let Some(rank) =
+            ranks.iter().flatten().filter(|&&r| need > 0 && floor.is_none_or(|f| r > f)).min().copied()
+        {
+            floor = Some(rank);
             for &(node, slot) in nodes {
-                let class = self.net.class_of(node as usize);
-                if tier.iter().any(|&(_, k)| k == class) && cap(&candidate(node, slot, rank), picks, slack) >= need {
+                if rank_of(node) == Some(rank) && cap(&candidate(node, slot, rank), picks, slack) >= need {
                     pick(picks, slot, units(need));
                     return need;
                 }
             }
-            t = end;
         }
         // Else node by node: the best rank first, then the most units, then the node.
         candidates.clear();
         for &(node, slot) in nodes {
-            let class = self.net.class_of(node as usize);
-            if let Some(&(rank, _)) = tiers.iter().find(|&&(_, k)| k == class) {
+            if let Some(rank) = rank_of(node) {
                 candidates.push(candidate(node, slot, rank));
             }
         }

@@ -225,8 +225,8 @@ impl Reservations {
         record.open = false;
         let reserve_key = record.key.take().unwrap_or_else(|| settle_key.clone());
         let tomb = Tombstone { reserve_key, settle_key: settle_key.clone(), how };
-        let id = &record.id;
-        if let Some((_, entry)) = self.index.find_mut(record.hash, |(k, _)| k.as_str() == id.as_str()) {
+        // The id's entry is the one open at this slot: found without comparing text.
+        if let Some((_, entry)) = self.index.find_mut(record.hash, |(_, e)| matches!(e, Entry::Open(s) if *s == slot)) {
             *entry = Entry::Settled(tomb);
         }
         self.free.push(slot);
