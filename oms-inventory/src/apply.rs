@@ -55,13 +55,11 @@ pub(crate) struct NewReservation {
 /// A batch in index form, reused between calls so the hot path does not allocate.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RawBatch {
-    /// The key's hash in the engine's key window, and which allocation holds its text: once
-    /// committed, the window holds a clone of the key (the same allocation), where
-    /// `Executed::batch` finds it. The batch keeps no clone of its own (a reference count up
-    /// and down per command) unless the window remembers no keys.
+    /// The key's hash in the engine's key window, and its text: `Executed::batch` rebuilds
+    /// the key from it. A copy of a short string costs less than a clone of the caller's id
+    /// (a reference count up now and down at the next command).
     pub key_hash: u64,
-    key_text: (usize, usize),
-    kept_key: Option<IdempotencyKey>,
+    key_text: String,
     pub at: Option<DateTime<Utc>>,
     pub movements: Vec<RawMovement>,
     /// Versions an outside batch expects (a decision's are derived by `to_batch`).
@@ -93,8 +91,8 @@ pub(crate) struct RawBatch {
 impl RawBatch {
     pub fn reset(&mut self, key: &IdempotencyKey, key_hash: u64, at: DateTime<Utc>, base_slots: usize) {
         self.key_hash = key_hash;
-        self.key_text = (key.as_str().as_ptr() as usize, key.as_str().len());
-        self.kept_key = None;
+        self.key_text.clear();
+        self.key_text.push_str(key.as_str());
         self.at = Some(at);
         self.base_slots = base_slots as u32;
         self.committed = false;
@@ -529,9 +527,7 @@ impl Inventory {
                 self.res.settle(record, how, key);
             }
         }
-        if !self.keys.insert_hashed(raw.key_hash, key) {
-            raw.kept_key = Some(key.clone());
-        }
+        self.keys.insert_hashed(raw.key_hash, key);
         raw.committed = true;
         // Sku index order: the order the ledger introduced the skus, the same in every engine
         // that folded the same ledger. Entries are (sku, class) in one integer.
@@ -610,11 +606,9 @@ impl Inventory {
     }
 
     /// The public form of `raw`.
-    /// The key of a committed batch: the window's clone of it (see `RawBatch::key_text`).
-    pub(crate) fn committed_key(&self, raw: &RawBatch) -> Option<IdempotencyKey> {
-        let (at, len) = raw.key_text;
-        let same = |k: &IdempotencyKey| k.as_str().as_ptr() as usize == at && k.as_str().len() == len;
-        raw.kept_key.clone().or_else(|| self.keys.find(raw.key_hash, same).cloned())
+    /// The key of a decided batch, from its text (see `RawBatch::key_text`).
+    pub(crate) fn batch_key(raw: &RawBatch) -> Option<IdempotencyKey> {
+        IdempotencyKey::new(&raw.key_text).ok()
     }
 
     pub(crate) fn to_batch(&self, raw: &RawBatch, key: &IdempotencyKey) -> Batch {

@@ -63,7 +63,7 @@ impl Executed<'_> {
         if raw.outcome == OutcomeKind::Duplicate || raw.movements.is_empty() {
             return None;
         }
-        let key = self.inventory.committed_key(raw)?;
+        let key = Inventory::batch_key(raw)?;
         Some(self.inventory.to_batch(raw, &key))
     }
 }

@@ -5,17 +5,39 @@ use std::hash::BuildHasher;
 use hashbrown::HashTable;
 use oms_core::IdempotencyKey;
 
+/// One generation: the keys' text end to end, and a table of (offset, length) into it.
+#[derive(Debug, Clone, Default)]
+struct Generation {
+    text: String,
+    keys: HashTable<(u32, u32)>,
+}
+
+impl Generation {
+    fn get(&self, (at, len): (u32, u32)) -> &str {
+        self.text.get(at as usize..at as usize + len as usize).unwrap_or("")
+    }
+
+    fn contains(&self, hash: u64, key: &str) -> bool {
+        self.keys.find(hash, |&k| self.get(k) == key).is_some()
+    }
+}
+
 /// The most recent idempotency keys, in two generations of up to `capacity / 2` keys: when
 /// the current one is full, the previous one is forgotten and the current one takes its
-/// place. The window therefore remembers between half and all of `capacity` keys, forgets
-/// without rehashing anything, and a key is hashed once per batch: the caller keeps the hash
-/// from [`KeyWindow::hash`] between the lookup and the insert.
+/// place. The window therefore remembers between half and all of `capacity` keys, and a key
+/// is hashed once per batch: the caller keeps the hash from [`KeyWindow::hash`] between the
+/// lookup and the insert.
+///
+/// The window copies a key's text rather than holding the caller's reference-counted id: a
+/// caller drops its keys, and the window would then hold the last reference of each, to be
+/// freed, cold, when its generation is forgotten (a reference count and a deallocation per
+/// key, each a likely cache miss). Forgetting a generation here clears a string and a table.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct KeyWindow {
     capacity: usize,
     hasher: foldhash::fast::RandomState,
-    current: HashTable<IdempotencyKey>,
-    previous: HashTable<IdempotencyKey>,
+    current: Generation,
+    previous: Generation,
 }
 
 impl KeyWindow {
@@ -33,29 +55,31 @@ impl KeyWindow {
 
     /// `hash` is [`KeyWindow::hash`] of `key`.
     pub fn contains_hashed(&self, hash: u64, key: &IdempotencyKey) -> bool {
-        let same = |k: &IdempotencyKey| k.as_str() == key.as_str();
-        self.current.find(hash, same).is_some() || self.previous.find(hash, same).is_some()
-    }
-
-    /// A remembered key with this hash that `is` picks out.
-    pub fn find(&self, hash: u64, is: impl Fn(&IdempotencyKey) -> bool) -> Option<&IdempotencyKey> {
-        self.current.find(hash, &is).or_else(|| self.previous.find(hash, &is))
+        self.current.contains(hash, key.as_str()) || self.previous.contains(hash, key.as_str())
     }
 
     /// Remembers a key the window does not hold; `hash` is [`KeyWindow::hash`] of `key`.
-    /// False when the window remembers no keys.
-    pub fn insert_hashed(&mut self, hash: u64, key: &IdempotencyKey) -> bool {
+    pub fn insert_hashed(&mut self, hash: u64, key: &IdempotencyKey) {
+        let text = key.as_str();
+        let (Ok(at), Ok(len)) = (u32::try_from(self.current.text.len()), u32::try_from(text.len())) else { return };
         if self.capacity == 0 {
-            return false;
+            return;
         }
-        if self.current.len() >= self.capacity.div_ceil(2) {
-            // Clearing keeps the table's buckets: the next generation fills them again.
-            self.previous.clear();
+        if self.current.keys.len() >= self.capacity.div_ceil(2) || at.checked_add(len).is_none() {
+            // Clearing keeps the table's buckets and the string's capacity: the next
+            // generation fills them again.
+            self.previous.keys.clear();
+            self.previous.text.clear();
             std::mem::swap(&mut self.current, &mut self.previous);
         }
+        let Generation { text: all, keys } = &mut self.current;
+        let at = all.len() as u32;
+        all.push_str(text);
         let hasher = &self.hasher;
-        self.current.insert_unique(hash, key.clone(), |k| hasher.hash_one(k.as_str()));
-        true
+        let all = &*all;
+        keys.insert_unique(hash, (at, len), |&(a, l)| {
+            hasher.hash_one(all.get(a as usize..a as usize + l as usize).unwrap_or(""))
+        });
     }
 }
 
