@@ -89,22 +89,17 @@ impl SkuIndex {
 
     /// Where `sku`'s entry is in the table.
     fn position(&self, hash: u32, sku: &Sku) -> Option<usize> {
-        let mask = self.table.len().checked_sub(1)?;
-        let mut i = hash as usize & mask;
-        loop {
-            let entry = self.table.get(i)?;
-            if entry.ix == 0 {
-                return None;
-            }
-            if entry.hash == hash && self.names.get(entry.ix as usize - 1).is_some_and(|n| n.as_str() == sku.as_str()) {
-                return Some(i);
-            }
-            i = (i + 1) & mask;
-        }
+        self.probe(hash, |e| self.names.get(e.ix as usize - 1).is_some_and(|n| n.as_str() == sku.as_str()))
     }
 
     /// The first entry of `hash`'s probe sequence whose hash matches (text unchecked).
     fn candidate(&self, hash: u32) -> Option<Found> {
+        let entry = self.probe(hash, |_| true).and_then(|i| self.table.get(i))?;
+        Some(Found { sku: entry.ix - 1, head: entry.head })
+    }
+
+    /// Walks `hash`'s probe sequence to the first entry with that hash that `accept`s.
+    fn probe(&self, hash: u32, accept: impl Fn(&Entry) -> bool) -> Option<usize> {
         let mask = self.table.len().checked_sub(1)?;
         let mut i = hash as usize & mask;
         loop {
@@ -112,8 +107,8 @@ impl SkuIndex {
             if entry.ix == 0 {
                 return None;
             }
-            if entry.hash == hash {
-                return Some(Found { sku: entry.ix - 1, head: entry.head });
+            if entry.hash == hash && accept(entry) {
+                return Some(i);
             }
             i = (i + 1) & mask;
         }
