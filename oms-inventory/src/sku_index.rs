@@ -3,12 +3,13 @@
 //!
 //! Movements at random positions of a large catalogue are bound by memory latency, not by
 //! instructions: finding a position is a chain of cache misses (the table entry, the interned
-//! text that confirms it, the sku's node list, the position itself). So the table keeps 32
-//! bits of each sku's hash next to its index (a probe reads one 8-byte entry, and text is
-//! compared only on a hash match), node lists live in one arena (no per-sku allocation or
-//! vector header to chase), and [`SkuIndex::find_many`] resolves a whole batch in passes
-//! whose loads do not depend on each other, so the processor overlaps their misses instead of
-//! waiting for each in turn.
+//! text that confirms it, the sku's node list, the position itself). So a table entry keeps 32
+//! bits of the sku's hash, its index and a copy of its node list's head (a probe reads one
+//! 16-byte entry, text is compared only on a hash match, and the list is reached without
+//! another lookup), node lists live in one arena (no per-sku allocation or vector header to
+//! chase), and [`SkuIndex::find_many`] resolves a whole batch in passes whose loads do not
+//! depend on each other, so the processor overlaps their misses instead of waiting for each in
+//! turn.
 
 use std::hash::BuildHasher;
 

@@ -1,5 +1,5 @@
 //! Channel views: pools, safety stock, protection, thresholds, cap, the availability feed,
-//! availability by date, transfers.
+//! availability by date, transfers; and the batches an engine hands over for the ledger.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a panic is a failed test
 
