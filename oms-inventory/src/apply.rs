@@ -1,120 +1,17 @@
 //! Folding batches into the engine: resolve ids to indices, check the whole batch against a
 //! copy-on-write overlay (nothing changes when any movement does not fit), then commit.
 
-use chrono::{DateTime, Utc};
 use oms_core::{ExpectedVersion, IdempotencyKey, NodeId, Sku, Version};
 use serde::{Deserialize, Serialize};
 
 use crate::inventory::Slot;
-use crate::network::Map;
 use crate::overlay::Overlay;
+use crate::raw::{Claim, NewReservation, RawBatch, RawMovement};
 use crate::reservation::Entry;
 use crate::{
     AvailabilityChanged, Batch, Error, Expected, InboundSupply, Inventory, InventoryConfig, Movement, Position,
     PositionKey, Reason, RecordedBatch, ReleaseCause, ReservationId, Result, Settlement,
 };
-
-/// Which reservation a raw movement belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum Claim {
-    None,
-    /// An open record's slot.
-    Open(u32),
-    /// The i-th reservation the batch opens.
-    New(u32),
-}
-
-/// A movement with ids resolved to indices. `slot` may be virtual: `slots.len() + i` for the
-/// i-th position the batch creates.
-#[derive(Debug, Clone)]
-pub(crate) struct RawMovement {
-    pub slot: u32,
-    pub claim: Claim,
-    pub reason: Reason,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) enum OutcomeKind {
-    #[default]
-    Done,
-    Reserved,
-    Expired,
-    Duplicate,
-}
-
-/// A reservation a batch opens: its id (moved into the record when the batch commits), channel,
-/// the id's hash in the reservation index, and the record's slot once opened.
-#[derive(Debug, Clone)]
-pub(crate) struct NewReservation {
-    pub id: Option<ReservationId>,
-    pub channel: usize,
-    pub hash: u64,
-    pub opened: Option<u32>,
-}
-
-/// A batch in index form, reused between calls so the hot path does not allocate.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct RawBatch {
-    /// The key's hash in the engine's key window, and its text: `Executed::batch` rebuilds
-    /// the key from it. A copy of a short string costs less than a clone of the caller's id
-    /// (a reference count up now and down at the next command).
-    pub key_hash: u64,
-    key_text: String,
-    pub at: Option<DateTime<Utc>>,
-    pub movements: Vec<RawMovement>,
-    /// Versions an outside batch expects (a decision's are derived by `to_batch`).
-    pub expected: Vec<(u32, ExpectedVersion)>,
-    /// What a decision read besides the positions it moves: every position of `sku` behind
-    /// `channel`'s figure, as (sku, channel).
-    pub reads: Vec<(u32, usize)>,
-    /// Number of slots when the batch was decided: higher slots are positions it creates.
-    pub base_slots: u32,
-    /// Set once the batch is committed: its moved positions are then one version further.
-    pub committed: bool,
-    /// Skus the batch introduces; sku index `skus.len() + j`.
-    pub new_skus: Vec<Sku>,
-    /// (sku index, node) of positions the batch creates.
-    pub new_positions: Vec<(u32, u32)>,
-    /// Reservations the batch opens.
-    pub new_reservations: Vec<NewReservation>,
-    /// Indexes of `new_skus` and `new_positions`, for batches that create many.
-    new_sku_ix: Map<Sku, u32>,
-    new_position_ix: Map<(u32, u32), u32>,
-    pub outcome: OutcomeKind,
-    /// For a reservation: (sku index, requested, reserved).
-    pub lines: Vec<(u32, u64, u64)>,
-    /// For a reservation: the sku index of each request line.
-    pub line_skus: Vec<u32>,
-    pub expired: Vec<ReservationId>,
-}
-
-impl RawBatch {
-    pub fn reset(&mut self, key: &IdempotencyKey, key_hash: u64, at: DateTime<Utc>, base_slots: usize) {
-        self.key_hash = key_hash;
-        self.key_text.clear();
-        self.key_text.push_str(key.as_str());
-        self.at = Some(at);
-        self.base_slots = base_slots as u32;
-        self.committed = false;
-        self.movements.clear();
-        self.expected.clear();
-        self.reads.clear();
-        self.new_skus.clear();
-        self.new_positions.clear();
-        // Clearing an empty map still wipes its control bytes: skip it on the common path.
-        if !self.new_sku_ix.is_empty() {
-            self.new_sku_ix.clear();
-        }
-        if !self.new_position_ix.is_empty() {
-            self.new_position_ix.clear();
-        }
-        self.new_reservations.clear();
-        self.outcome = OutcomeKind::Done;
-        self.lines.clear();
-        self.line_skus.clear();
-        self.expired.clear();
-    }
-}
 
 /// Working memory of the engine, kept between calls.
 #[derive(Debug, Clone, Default)]
@@ -222,7 +119,7 @@ impl Inventory {
 
     /// Resolves a public batch into `scratch.raw`.
     ///
-    /// Skus are looked up for the whole batch at once ([`crate::sku_index::SkuIndex::find_many`]), and every
+    /// Skus are looked up for the whole batch at once (`SkuIndex::find_many`), and every
     /// position's slot is touched before the check reads it: with the batch's loads issued
     /// together, random positions cost about one memory latency per pass, not one per miss.
     fn resolve(&self, batch: &Batch, key_hash: u64, scratch: &mut Scratch) -> Result<()> {

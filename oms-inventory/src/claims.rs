@@ -4,9 +4,9 @@
 use chrono::{DateTime, Utc};
 use oms_core::{IdempotencyKey, NodeId, Sku};
 
-use crate::apply::{Claim, NewReservation, OutcomeKind};
 use crate::decide::Draft;
 use crate::placement::{Placement, pick, picked, units};
+use crate::raw::{Claim, NewReservation, OutcomeKind};
 use crate::reservation::{Entry, Record};
 use crate::{Allocation, Error, Inventory, Policy, Reason, ReleaseCause, ReservationId, Reserve, Result};
 

@@ -4,8 +4,9 @@
 use chrono::{DateTime, Utc};
 use oms_core::{IdempotencyKey, NodeId, Sku};
 
-use crate::apply::{Claim, OutcomeKind, RawBatch, RawMovement, Scratch};
+use crate::apply::Scratch;
 use crate::overlay::Overlay;
+use crate::raw::{Claim, OutcomeKind, RawBatch, RawMovement};
 use crate::{
     AvailabilityChanged, Batch, Command, Error, Inventory, Outcome, Position, PositionProblem, Reason, ReservedLine,
     Result, SupplyKind,

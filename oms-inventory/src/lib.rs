@@ -110,6 +110,7 @@ mod network;
 mod overlay;
 mod placement;
 mod position;
+mod raw;
 mod reservation;
 mod share;
 mod sku_index;

@@ -140,7 +140,9 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(128))]
 
         #[test]
-        fn behaves_like_a_map(rounds in proptest::collection::vec(proptest::collection::vec((0u32..400, any::<bool>()), 0..200), 1..4)) {
+        fn behaves_like_a_map(
+            rounds in proptest::collection::vec(proptest::collection::vec((0u32..400, any::<bool>()), 0..200), 1..4),
+        ) {
             // Given an overlay reused across rounds, when keys are counted (through `entry`, or
             // `get_mut` and `insert_new`), then
             // every round sees exactly the counts a plain map would, in first-seen order.
