@@ -13,7 +13,6 @@ use oms_routing::{Plan, Scratch, StockView};
 
 use crate::integration::{feed_messages, order_messages};
 use crate::oms::{lock, step, stock_key};
-use crate::orders::Recorded;
 use crate::stock::{Footprint, effects};
 use crate::{Error, Event, Oms, Outbox, Result, RoutedPlan};
 
@@ -92,20 +91,11 @@ where
         let _guard = self.lock_order(order);
         let mut events = Vec::new();
         let current = self.orders.load(order)?;
-        let recorded = self.record(current, std::slice::from_ref(command), &metadata.clone(), &mut events)?;
-        let rerouting = recorded.events.iter().any(|e| {
-            matches!(
-                e.event,
-                OrderEvent::FulfillmentRejected { parked: false, .. }
-                    | OrderEvent::ParkedRerouted { .. }
-                    | OrderEvent::LineDeallocated { .. }
-                    | OrderEvent::UnitsWithdrawn { .. }
-            )
-        });
+        let done = self.record(current, std::slice::from_ref(command), &metadata.clone(), &mut events)?;
         // After a crash and recovery the units may already be reserved again: route those too.
-        let waiting = recorded.order.units_in(LineStatus::Open) + recorded.order.units_in(LineStatus::Reserved);
-        if rerouting && waiting > 0 {
-            self.route_locked(recorded.order, &step(&metadata, "reroute")?, &mut events)?;
+        let waiting = done.order.units_in(LineStatus::Open) + done.order.units_in(LineStatus::Reserved);
+        if done.reroute && waiting > 0 {
+            self.route_locked(done.order, &step(&metadata, "reroute")?, &mut events)?;
         }
         Ok(events)
     }
@@ -272,21 +262,42 @@ where
         commands: &[OrderCommand],
         metadata: &Metadata,
         events: &mut Vec<Event>,
-    ) -> Result<Recorded> {
-        if let Some(earlier) = self.orders.recorded_under(order.id(), metadata)? {
-            events.extend(order_events(order.id(), &earlier));
-            let current = self.orders.reload(order.id())?.unwrap_or(order);
-            // A retry after a crash between the two stores: make sure the effects happened.
-            self.carry_effects(&current, &earlier, true, events)?;
-            return Ok(Recorded { order: current, events: earlier });
-        }
-        let now = self.now();
-        let recorded = self.orders.run(order, commands, metadata, now)?;
-        events.extend(order_events(recorded.order.id(), &recorded.events));
-        self.publish(order_messages(&recorded.order, &recorded.events, now))?;
-        self.carry_effects(&recorded.order, &recorded.events, false, events)?;
-        self.watch_if_needed(&recorded.order);
-        Ok(recorded)
+    ) -> Result<Done> {
+        // Stock effects report availability changes; they follow the order events in `events`.
+        let mut feed = Vec::new();
+        let (order, envelopes) = match self.orders.recorded_under(order.id(), metadata)? {
+            Some(earlier) => {
+                let current = self.orders.reload(order.id())?.unwrap_or(order);
+                // A retry after a crash between the two stores: make sure the effects happened.
+                self.carry_effects(&current, &earlier, true, &mut feed)?;
+                (current, earlier)
+            }
+            None => {
+                let now = self.now();
+                let recorded = self.orders.run(order, commands, metadata, now)?;
+                self.publish(order_messages(&recorded.order, &recorded.events, now))?;
+                self.carry_effects(&recorded.order, &recorded.events, false, &mut feed)?;
+                self.watch_if_needed(&recorded.order);
+                (recorded.order, recorded.events)
+            }
+        };
+        let reroute = envelopes.iter().any(|e| {
+            matches!(
+                e.event,
+                OrderEvent::FulfillmentRejected { parked: false, .. }
+                    | OrderEvent::ParkedRerouted { .. }
+                    | OrderEvent::LineDeallocated { .. }
+                    | OrderEvent::UnitsWithdrawn { .. }
+            )
+        });
+        let id = order.id();
+        events.extend(envelopes.into_iter().map(|e| Event::Order {
+            order: id.clone(),
+            version: e.version,
+            event: e.event,
+        }));
+        events.append(&mut feed);
+        Ok(Done { order, reroute })
     }
 
     /// Applies the stock effects of recorded envelopes (keys from their versions).
@@ -311,6 +322,14 @@ where
         }
         Ok(())
     }
+}
+
+/// What recording commands did.
+pub(crate) struct Done {
+    /// The order after them.
+    pub order: Arc<Order>,
+    /// True when units went back to routing (a rejection, a withdrawal, a deallocation).
+    pub reroute: bool,
 }
 
 /// A stock view minus what earlier plans of the same order took.

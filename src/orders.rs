@@ -2,6 +2,8 @@
 //! several lifecycle commands recorded as one append.
 
 use std::collections::HashMap;
+
+use foldhash::fast::RandomState;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use chrono::{DateTime, Utc};
@@ -28,7 +30,7 @@ pub(crate) struct Recorded {
 /// a conflict evicts the entry so the next attempt reloads.
 pub(crate) struct OrderBook<S, C> {
     service: OrderService<S, C>,
-    cache: Mutex<HashMap<OrderId, Arc<Order>>>,
+    cache: Mutex<HashMap<OrderId, Arc<Order>, RandomState>>,
     capacity: usize,
 }
 
@@ -36,7 +38,7 @@ impl<S: OrderStore, C: Clock> OrderBook<S, C> {
     pub fn new(store: S, clock: C, policy: LifecyclePolicy) -> Self {
         OrderBook {
             service: OrderService::new(store, clock).with_policy(policy),
-            cache: Mutex::new(HashMap::new()),
+            cache: Mutex::new(HashMap::default()),
             capacity: 100_000,
         }
     }
@@ -54,7 +56,7 @@ impl<S: OrderStore, C: Clock> OrderBook<S, C> {
     }
 
     // Nothing panics while the lock is held, so a poisoned lock still guards consistent data.
-    fn cache(&self) -> MutexGuard<'_, HashMap<OrderId, Arc<Order>>> {
+    fn cache(&self) -> MutexGuard<'_, HashMap<OrderId, Arc<Order>, RandomState>> {
         self.cache.lock().unwrap_or_else(PoisonError::into_inner)
     }
 

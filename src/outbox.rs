@@ -7,6 +7,8 @@
 //! crash before the ack publishes the same message again: at least once.
 
 use std::collections::{HashSet, VecDeque};
+
+use foldhash::fast::RandomState;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use chrono::{DateTime, Utc};
@@ -229,7 +231,7 @@ pub struct InMemoryOutbox {
 #[derive(Debug, Default)]
 struct Pending {
     queue: VecDeque<OutboxMessage>,
-    ids: HashSet<String>,
+    ids: HashSet<String, RandomState>,
 }
 
 impl InMemoryOutbox {

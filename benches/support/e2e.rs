@@ -4,9 +4,11 @@ use oms::core::testkit::fixtures;
 use oms::core::{Actor, Address, FixedClock, Metadata, OrderCommand, OrderEvent};
 use oms::{Event, InMemoryOms, Setup};
 
-/// The demo network with stock that never runs out, and a geocoded Chicago address.
+/// The demo network with stock that never runs out, default routing rules (one strategy, the
+/// greedy engine), and a geocoded Chicago address.
 pub fn world() -> (InMemoryOms<FixedClock>, Address) {
-    let setup = Setup::from_json(include_str!("../../examples/data/setup.json")).unwrap();
+    let mut setup = Setup::from_json(include_str!("../../examples/data/setup.json")).unwrap();
+    setup.rules = None;
     let oms = setup.build().unwrap();
     let stock = [("TEE-M", "DC-EAST"), ("CAP", "DC-EAST"), ("TEE-M", "STORE-CHI"), ("CAP", "STORE-MKE")];
     for (i, (sku, node)) in stock.iter().enumerate() {

@@ -2,6 +2,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use foldhash::fast::RandomState;
+
 use chrono::{DateTime, Utc};
 use std::sync::{PoisonError, RwLock};
 
@@ -28,12 +30,12 @@ pub struct InMemoryOrderStore {
 
 #[derive(Debug, Default)]
 struct Inner {
-    streams: HashMap<OrderId, Vec<OrderEnvelope>>,
-    external: HashMap<(ChannelId, ExternalOrderId), OrderId>,
+    streams: HashMap<OrderId, Vec<OrderEnvelope>, RandomState>,
+    external: HashMap<(ChannelId, ExternalOrderId), OrderId, RandomState>,
     /// Per customer, orders by (placed at, id): a B-tree, so a customer with many orders (a B2B
     /// account) costs a log, not a shift of the whole list, per new order.
-    customers: HashMap<CustomerId, BTreeMap<(DateTime<Utc>, OrderId), OrderSummary>>,
-    snapshots: HashMap<OrderId, Order>,
+    customers: HashMap<CustomerId, BTreeMap<(DateTime<Utc>, OrderId), OrderSummary>, RandomState>,
+    snapshots: HashMap<OrderId, Order, RandomState>,
 }
 
 impl InMemoryOrderStore {

@@ -153,7 +153,7 @@ impl Inventory {
         result.map(|()| Executed { inventory: self })
     }
 
-    fn decide_into(
+    pub(crate) fn decide_into(
         &self,
         key: &IdempotencyKey,
         command: &Command,

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use oms_core::IdempotencyKey;
 use serde::{Deserialize, Serialize};
 
+use crate::raw::OutcomeKind;
 use crate::{
     AvailabilityChanged, Command, Error, Inventory, InventoryConfig, InventoryStore, Outcome, Result, StoreError,
     Written,
@@ -31,6 +32,57 @@ impl Inventory {
                 return Ok(feed);
             }
         }
+    }
+}
+
+/// What [`Inventory::execute_through`] did.
+pub(crate) enum Through {
+    /// Nothing to write (a duplicate key, or a command that moves nothing).
+    Nothing(Outcome),
+    /// The store recorded the batch next in its ledger and the engine committed it as decided.
+    Committed { outcome: Outcome, seq: u64, feed: Vec<AvailabilityChanged> },
+    /// The store took the batch, but not right after the engine's last batch (another writer
+    /// was first, or the key was recorded before): the engine has not folded it in.
+    Written { outcome: Outcome, written: Written },
+}
+
+impl Inventory {
+    /// Decides a command and hands its batch to `write` (the store); when the store records it
+    /// right after the engine's last batch, the decision is committed as it stands, without
+    /// reading the batch back or checking it again (a decision fits by construction). Nothing
+    /// changes in the engine when the command is refused or `write` fails.
+    pub(crate) fn execute_through(
+        &mut self,
+        key: &IdempotencyKey,
+        command: &Command,
+        now: DateTime<Utc>,
+        write: impl FnOnce(&crate::Batch) -> std::result::Result<Written, StoreError>,
+    ) -> Result<Through> {
+        let mut scratch = self.scratch.take().unwrap_or_default();
+        let decided = self.decide_into(key, command, now, &mut scratch);
+        let moves = scratch.raw.outcome != OutcomeKind::Duplicate && !scratch.raw.movements.is_empty();
+        let step = match decided {
+            Err(e) => Err(e),
+            Ok(()) if !moves => Ok(Through::Nothing(self.outcome(&scratch.raw))),
+            Ok(()) => {
+                let outcome = self.outcome(&scratch.raw);
+                let batch = self.to_batch(&scratch.raw, key);
+                match write(&batch) {
+                    Err(e) => Err(Error::Store(e)),
+                    Ok(Written::Recorded(seq)) if seq == self.seq + 1 => {
+                        self.commit(&mut scratch, key);
+                        self.seq = seq;
+                        let feed = scratch.feed.drain(..).collect();
+                        Ok(Through::Committed { outcome, seq, feed })
+                    }
+                    Ok(written) => Ok(Through::Written { outcome, written }),
+                }
+            }
+        };
+        scratch.raw.movements.clear();
+        scratch.feed.clear();
+        self.scratch = Some(scratch);
+        step
     }
 }
 
@@ -97,12 +149,15 @@ impl<S: InventoryStore> SyncedInventory<S> {
         let mut feed = engine.catch_up(&self.store)?;
         let mut attempt = 1;
         loop {
-            let (batch, outcome) = engine.decide(key, command, now)?.into_parts();
-            let Some(batch) = batch else {
-                return Ok(Synced { outcome, seq: None, feed });
-            };
-            match self.store.apply(&batch) {
-                Ok(written) => {
+            match engine.execute_through(key, command, now, |batch| self.store.apply(batch)) {
+                Ok(Through::Nothing(outcome)) => return Ok(Synced { outcome, seq: None, feed }),
+                Ok(Through::Committed { outcome, seq, feed: own }) => {
+                    feed.extend(own);
+                    return Ok(Synced { outcome, seq: Some(seq), feed });
+                }
+                Ok(Through::Written { outcome, written }) => {
+                    // Another writer's batches came first, or the key was written before: fold
+                    // the ledger in order.
                     feed.extend(engine.catch_up(&self.store)?);
                     let outcome = match written {
                         Written::Recorded(_) => outcome,
@@ -110,11 +165,11 @@ impl<S: InventoryStore> SyncedInventory<S> {
                     };
                     return Ok(Synced { outcome, seq: Some(written.seq()), feed });
                 }
-                Err(StoreError::Conflict { .. }) if attempt < self.attempts => {
+                Err(Error::Store(StoreError::Conflict { .. })) if attempt < self.attempts => {
                     attempt += 1;
                     feed.extend(engine.catch_up(&self.store)?);
                 }
-                Err(e) => return Err(Error::Store(e)),
+                Err(e) => return Err(e),
             }
         }
     }

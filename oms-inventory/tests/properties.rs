@@ -100,6 +100,37 @@ proptest! {
         run(config, commands, true)?;
     }
 
+    /// An engine over a store (which commits its own batches as decided, without reading them
+    /// back) ends equal to an engine executing the same commands alone, and to a replay of the
+    /// store's ledger; both refuse the same commands and feed the same changes.
+    #[test]
+    fn a_synced_engine_equals_the_engine_and_the_ledger(
+        config in strategies::network(),
+        commands in strategies::commands(60, true),
+    ) {
+        let store = InMemoryInventoryStore::new();
+        let synced = SyncedInventory::new(&store, config.clone()).unwrap();
+        let mut alone = Inventory::new(config.clone()).unwrap();
+        let mut now = t0();
+        for (i, (minutes, command)) in commands.iter().enumerate() {
+            now += Duration::minutes(*minutes);
+            let k = key(&format!("k{i}"));
+            let direct = alone.execute(&k, command, now).map(|e| e.feed().to_vec());
+            let through = synced.execute(&k, command, now).map(|s| s.feed);
+            prop_assert_eq!(direct.is_ok(), through.is_ok(), "command {:?}", command);
+            if let (Ok(direct), Ok(through)) = (direct, through) {
+                prop_assert_eq!(direct, through);
+            }
+        }
+        let ledger: Vec<Batch> = store.ledger(0, usize::MAX).unwrap().into_iter().map(|r| r.batch).collect();
+        let replayed = Inventory::replay(config, &ledger).unwrap();
+        synced.read(|engine| {
+            prop_assert!(*engine == alone, "the synced engine differs from the engine alone");
+            prop_assert!(*engine == replayed, "the synced engine differs from the ledger's replay");
+            Ok(())
+        })?;
+    }
+
     /// Without stock losses, no position is ever over-committed.
     #[test]
     fn without_losses_nothing_is_over_committed(
