@@ -28,13 +28,16 @@ pub struct InMemoryOrderStore {
     inner: RwLock<Inner>,
 }
 
+/// A customer's orders by (placed at, id).
+type CustomerOrders = BTreeMap<(DateTime<Utc>, OrderId), OrderSummary>;
+
 #[derive(Debug, Default)]
 struct Inner {
     streams: HashMap<OrderId, Vec<OrderEnvelope>, RandomState>,
     external: HashMap<(ChannelId, ExternalOrderId), OrderId, RandomState>,
     /// Per customer, orders by (placed at, id): a B-tree, so a customer with many orders (a B2B
     /// account) costs a log, not a shift of the whole list, per new order.
-    customers: HashMap<CustomerId, BTreeMap<(DateTime<Utc>, OrderId), OrderSummary>, RandomState>,
+    customers: HashMap<CustomerId, CustomerOrders, RandomState>,
     snapshots: HashMap<OrderId, Order, RandomState>,
 }
 
