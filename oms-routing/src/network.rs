@@ -42,6 +42,7 @@ pub struct Lane {
 /// Per-node numbers the engines read millions of times, precomputed once.
 #[derive(Debug, Clone)]
 pub(crate) struct NodeFacts {
+    pub location: GeoPoint,
     pub shipment_cost: Cost,
     pub cost_per_km: Cost,
     pub unit_cost: Cost,
@@ -51,6 +52,39 @@ pub(crate) struct NodeFacts {
     pub restricted: bool,
     /// Unit vector of the location, for cheap distance lower bounds.
     pub unit_vector: [f64; 3],
+}
+
+impl NodeFacts {
+    /// The fixed part of a shipment to a customer `km` away (exact distance).
+    pub fn ship_cost(&self, km: f64) -> Cost {
+        self.shipment_cost + self.cost_per_km.per_km_fast(km)
+    }
+
+    /// The same at a lower bound of the distance, rounded down: a bound for pruning.
+    pub fn ship_cost_floor(&self, km_lb: f64) -> Cost {
+        self.shipment_cost + self.cost_per_km.per_km_floor(km_lb)
+    }
+}
+
+/// What plans and explanations need of a network after routing: ids, per-node facts and
+/// transfer costs, shared (an explanation resolves its verdicts from it on demand).
+#[derive(Debug)]
+pub(crate) struct Table {
+    pub ids: Arc<[NodeId]>,
+    pub facts: Vec<NodeFacts>,
+    /// For each pickup-capable node: `(source, cheapest path cost)` sorted by source.
+    pub transfers: Vec<Vec<(NodeIndex, Cost)>>,
+}
+
+impl Table {
+    pub fn facts(&self, index: NodeIndex) -> Option<&NodeFacts> {
+        self.facts.get(index.get())
+    }
+
+    pub fn transfer_cost(&self, source: NodeIndex, pickup: NodeIndex) -> Option<Cost> {
+        let sources = self.transfers.get(pickup.get())?;
+        sources.binary_search_by_key(&source, |&(n, _)| n).ok().and_then(|i| sources.get(i)).map(|&(_, c)| c)
+    }
 }
 
 pub(crate) const SHIP: u8 = 1;
@@ -88,12 +122,9 @@ pub(crate) const TRANSFER: u8 = 4;
 #[derive(Debug, Clone)]
 pub struct Network {
     nodes: Vec<Node>,
-    facts: Vec<NodeFacts>,
-    ids: Arc<[NodeId]>,
     index: HashMap<NodeId, NodeIndex>,
     lanes: Vec<Lane>,
-    /// For each pickup-capable node: `(source, cheapest path cost)` sorted by source.
-    transfers: Vec<Vec<(NodeIndex, Cost)>>,
+    table: Arc<Table>,
 }
 
 fn cost_param(element: impl Fn() -> String, field: &'static str, value: Decimal) -> Result<Cost> {
@@ -135,6 +166,7 @@ impl Network {
             }
             let element = || format!("node {}", node.id());
             facts.push(NodeFacts {
+                location: node.location(),
                 shipment_cost: cost_param(element, "shipment_cost", node.shipment_cost())?,
                 cost_per_km: cost_param(element, "cost_per_km", node.cost_per_km())?,
                 unit_cost: cost_param(element, "unit_cost", node.unit_cost())?,
@@ -176,7 +208,7 @@ impl Network {
             })
             .collect();
         let ids: Arc<[NodeId]> = nodes.iter().map(|n| n.id().clone()).collect();
-        Ok(Network { nodes, facts, ids, index, lanes, transfers })
+        Ok(Network { nodes, index, lanes, table: Arc::new(Table { ids, facts, transfers }) })
     }
 
     /// Number of nodes.
@@ -222,26 +254,29 @@ impl Network {
     /// Cheapest transfer cost from `source` to the pickup point `pickup` over lanes, if any
     /// path exists and `pickup` lists [`Method::Pickup`](crate::Method::Pickup).
     pub fn transfer_cost(&self, source: NodeIndex, pickup: NodeIndex) -> Option<Cost> {
-        let sources = self.transfers.get(pickup.get())?;
-        sources.binary_search_by_key(&source, |&(n, _)| n).ok().and_then(|i| sources.get(i)).map(|&(_, c)| c)
+        self.table.transfer_cost(source, pickup)
     }
 
     /// Every source with a lane path to the pickup point `pickup`, with its cost.
     pub(crate) fn transfers_to(&self, pickup: NodeIndex) -> &[(NodeIndex, Cost)] {
-        self.transfers.get(pickup.get()).map_or(&[], Vec::as_slice)
+        self.table.transfers.get(pickup.get()).map_or(&[], Vec::as_slice)
     }
 
     pub(crate) fn facts(&self, index: NodeIndex) -> &NodeFacts {
         // Indexes reaching here come from this network (checked at the boundary).
-        &self.facts[index.get()]
+        &self.table.facts[index.get()]
+    }
+
+    pub(crate) fn table(&self) -> &Arc<Table> {
+        &self.table
     }
 
     pub(crate) fn ids(&self) -> &Arc<[NodeId]> {
-        &self.ids
+        &self.table.ids
     }
 
     pub(crate) fn id(&self, index: NodeIndex) -> &NodeId {
-        &self.ids[index.get()]
+        &self.table.ids[index.get()]
     }
 }
 

@@ -1,5 +1,7 @@
 //! Plans: what routing decided for one order.
 
+use std::sync::Arc;
+
 use oms_core::{LineId, NodeId, OrderId, Sku};
 use serde::Serialize;
 
@@ -106,7 +108,7 @@ pub struct Plan {
     pub(crate) backordered: Vec<LineQuantity>,
     pub(crate) cost: Cost,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) strategy: Option<String>,
+    pub(crate) strategy: Option<Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) engine: Option<Engine>,
     pub(crate) explanation: Explanation,

@@ -369,22 +369,8 @@ impl<'a> Problem<'a> {
         let cand = &self.cands[c];
         let facts = self.network.facts(cand.node);
         let fixed = match cand.source {
-            Source::Ship if exact || self.is_priced(c) => {
-                facts.shipment_cost + facts.cost_per_km.per_km_fast(self.km(cand))
-            }
-            Source::Ship => facts.shipment_cost + facts.cost_per_km.per_km_floor(cand.km_lb),
-            Source::Transfer(t) => t,
-            Source::Local => Cost::ZERO,
-        };
-        fixed + facts.unit_cost.times(units)
-    }
-
-    /// The candidate's shipment cost with the distance at its lower bound (never priced).
-    pub fn lower_bound_cost(&self, c: usize, units: u32) -> Cost {
-        let cand = &self.cands[c];
-        let facts = self.network.facts(cand.node);
-        let fixed = match cand.source {
-            Source::Ship => facts.shipment_cost + facts.cost_per_km.per_km_floor(cand.km_lb),
+            Source::Ship if exact || self.is_priced(c) => facts.ship_cost(self.km(cand)),
+            Source::Ship => facts.ship_cost_floor(cand.km_lb),
             Source::Transfer(t) => t,
             Source::Local => Cost::ZERO,
         };

@@ -3,12 +3,13 @@
 use std::sync::Arc;
 
 use crate::engine::{Solution, greedy, optimal};
-use crate::explain::{Attempt, CandidateNote, Outcome, Shortfall, ShortfallReason, Verdict};
+use crate::explain::draft::{Draft, Reach, Record, Seen};
+use crate::explain::{Outcome, Shortfall, ShortfallReason};
 use crate::problem::{Problem, Scratch, Source};
 use crate::score::Objective;
 use crate::{
-    Engine, Explanation, LineQuantity, Network, NodeKind, PartialPolicy, Plan, PlanStatus, Request, Result, RuleSet,
-    Shipment, ShipmentKind, SplitMode, StockView, Usage,
+    Destination, Engine, Explanation, LineQuantity, Network, NodeKind, PartialPolicy, Plan, PlanStatus, Request,
+    Result, RuleSet, Shipment, ShipmentKind, SplitMode, StockView, Usage,
 };
 
 /// Routes requests over one network with one rule set.
@@ -85,12 +86,16 @@ impl Router {
     ) -> Result<Plan> {
         request.validate(&self.network)?;
         usage.check(&self.network)?;
-        let mut attempts = Vec::new();
+        let mut drafts = Vec::new();
+        let reach = match request.destination() {
+            Destination::Ship { to } => Some(Reach::Ship(*to)),
+            Destination::Pickup { at } => self.network.index_of(at).map(Reach::Pickup),
+        };
         for (strategy, objective) in self.rules.strategies().iter().zip(&self.objectives) {
             if !strategy.applies_to(request) {
                 continue;
             }
-            let problem = Problem::build(&self.network, strategy, objective, request, stock, usage, scratch)?;
+            let mut problem = Problem::build(&self.network, strategy, objective, request, stock, usage, scratch)?;
             let quick = greedy::solve(&problem);
             let solution = match strategy.engine {
                 Engine::Greedy => quick,
@@ -105,26 +110,30 @@ impl Router {
             };
             let kept = if matches!(outcome, Outcome::Filled | Outcome::Backordered) { solution } else { None };
             let shortfalls = if filled { Vec::new() } else { shortfalls(&problem, kept.as_ref(), strategy) };
-            attempts.push(Attempt {
-                strategy: strategy.name().to_owned(),
+            let seen = seen(&problem, kept.as_ref());
+            drafts.push(Draft {
+                strategy: Arc::clone(strategy.shared_name()),
                 engine: strategy.engine,
-                candidates: notes(&problem, kept.as_ref()),
-                shortfalls,
                 outcome,
+                shortfalls,
+                seen,
+                removed: std::mem::take(&mut problem.removed),
             });
             if outcome != Outcome::FellBack {
-                let plan = self.plan(&problem, kept, attempts, Some(strategy.name().to_owned()), Some(strategy.engine));
+                let record = Record::new(Arc::clone(self.network.table()), reach, drafts);
+                let plan =
+                    self.plan(&problem, kept, record, Some(Arc::clone(strategy.shared_name())), Some(strategy.engine));
                 problem.recycle(scratch);
                 return Ok(plan);
             }
             problem.recycle(scratch);
         }
         // No strategy applied, or every one fell back: nothing is taken.
-        if attempts.is_empty() {
-            attempts.push(Attempt {
-                strategy: String::new(),
+        if drafts.is_empty() {
+            drafts.push(Draft {
+                strategy: Arc::from(""),
                 engine: Engine::Greedy,
-                candidates: Vec::new(),
+                outcome: Outcome::Rejected,
                 shortfalls: request
                     .lines()
                     .iter()
@@ -135,7 +144,8 @@ impl Router {
                         reason: ShortfallReason::NoStrategy,
                     })
                     .collect(),
-                outcome: Outcome::Rejected,
+                seen: Vec::new(),
+                removed: Vec::new(),
             });
         }
         Ok(Plan {
@@ -146,7 +156,7 @@ impl Router {
             cost: crate::Cost::ZERO,
             strategy: None,
             engine: None,
-            explanation: Explanation { names: Arc::clone(self.network.ids()), attempts },
+            explanation: Explanation::new(Record::new(Arc::clone(self.network.table()), reach, drafts)),
         })
     }
 
@@ -154,8 +164,8 @@ impl Router {
         &self,
         p: &Problem<'_>,
         solution: Option<Solution>,
-        attempts: Vec<Attempt>,
-        strategy: Option<String>,
+        record: Record,
+        strategy: Option<Arc<str>>,
         engine: Option<Engine>,
     ) -> Plan {
         let request = p.request;
@@ -222,57 +232,28 @@ impl Router {
             backordered: if backorder { backordered } else { Vec::new() },
             strategy,
             engine,
-            explanation: Explanation { names: Arc::clone(self.network.ids()), attempts },
+            explanation: Explanation::new(record),
         }
     }
 }
 
-/// How many passed-over nodes get an exact price in an explanation: the runners-up.
-const PRICED_RUNNERS_UP: usize = 3;
-
-/// Every candidate's verdict: removed (by what), chosen (units, cost), or passed over. The
-/// [`PRICED_RUNNERS_UP`] passed-over nodes with the lowest cost bounds (ties by node) are priced
-/// exactly; the others are reported as "at least" their bound. The rule depends only on the
-/// inputs, never on which nodes an engine happened to price, and keeps explaining an order over
-/// a thousand nodes cheap.
-fn notes(p: &Problem<'_>, solution: Option<&Solution>) -> Vec<CandidateNote> {
-    let mut notes = Vec::with_capacity(p.cands.len() + p.removed.len());
-    let mut runners_up: Vec<(crate::Cost, crate::NodeIndex, usize, u32)> = Vec::with_capacity(PRICED_RUNNERS_UP + 1);
-    let mut chosen = vec![0u32; p.cands.len()];
+/// What the explanation needs of each candidate: its node, what it could supply alone, and
+/// what the plan takes from it (verdicts and costs are written from this when read).
+fn seen(p: &Problem<'_>, solution: Option<&Solution>) -> Vec<Seen> {
+    let mut seen: Vec<Seen> = p
+        .cands
+        .iter()
+        .enumerate()
+        .map(|(c, cand)| Seen { node: cand.node, could: p.could_supply(c), chosen: 0 })
+        .collect();
     if let Some(s) = solution {
         for t in &s.takes {
-            chosen[t.cand] += t.units;
-        }
-    }
-    for (c, cand) in p.cands.iter().enumerate() {
-        let verdict = if chosen[c] > 0 {
-            Verdict::Chosen { units: chosen[c], cost: p.shipment_cost(c, chosen[c], true) }
-        } else {
-            let could = p.could_supply(c);
-            let bound = p.lower_bound_cost(c, could);
-            let key = (bound, cand.node, notes.len(), c as u32);
-            if runners_up.len() < PRICED_RUNNERS_UP
-                || runners_up.last().is_some_and(|last| (key.0, key.1) < (last.0, last.1))
-            {
-                let at = runners_up.partition_point(|r| (r.0, r.1) < (key.0, key.1));
-                runners_up.insert(at, key);
-                runners_up.truncate(PRICED_RUNNERS_UP);
+            if let Some(entry) = seen.get_mut(t.cand) {
+                entry.chosen += t.units;
             }
-            Verdict::NotChosen { could_supply: could, cost: bound, exact: false }
-        };
-        notes.push(CandidateNote { node: cand.node, verdict });
-    }
-    for (_, _, at, c) in runners_up {
-        if let Some(CandidateNote { verdict: Verdict::NotChosen { could_supply, cost, exact }, .. }) = notes.get_mut(at)
-        {
-            *cost = p.shipment_cost(c as usize, *could_supply, true);
-            *exact = true;
         }
     }
-    for (node, removal) in &p.removed {
-        notes.push(CandidateNote { node: *node, verdict: Verdict::Removed { removal: removal.clone() } });
-    }
-    notes
+    seen
 }
 
 /// Why each unfilled quantity was not filled.
