@@ -342,6 +342,12 @@ impl<'a> Problem<'a> {
         !self.cands[c].km.get().is_nan()
     }
 
+    /// True when the ranking has one level: every score is its first `i64`.
+    #[inline]
+    pub fn single_level(&self) -> bool {
+        self.objective.single_level
+    }
+
     /// True when the per-unit score depends on the sku (a stock-depth ranker).
     #[inline]
     pub fn has_depth(&self) -> bool {

@@ -45,6 +45,58 @@ impl Score {
     }
 }
 
+/// A score as the greedy engine computes with it: the full lexicographic [`Score`], or its
+/// first level alone when the ranking has one level (then the other levels are always 0 and
+/// both compare, add and saturate identically, at a quarter of the work).
+pub(crate) trait Value: Copy + Ord + Default + std::fmt::Debug {
+    /// The value of a score.
+    fn of(score: &Score) -> Self;
+    /// `self + other`, saturating.
+    fn plus(self, other: Self) -> Self;
+    /// `self × k`, saturating.
+    fn times(self, k: u32) -> Self;
+    /// True when `self / ka < other / kb` (both counts > 0), compared exactly.
+    fn per_unit_lt(&self, ka: u32, other: &Self, kb: u32) -> bool;
+}
+
+impl Value for Score {
+    #[inline]
+    fn of(score: &Score) -> Score {
+        *score
+    }
+    #[inline]
+    fn plus(self, other: Score) -> Score {
+        self + other
+    }
+    #[inline]
+    fn times(self, k: u32) -> Score {
+        Score::times(self, k)
+    }
+    #[inline]
+    fn per_unit_lt(&self, ka: u32, other: &Score, kb: u32) -> bool {
+        Score::per_unit_lt(self, ka, other, kb)
+    }
+}
+
+impl Value for i64 {
+    #[inline]
+    fn of(score: &Score) -> i64 {
+        score.0[0]
+    }
+    #[inline]
+    fn plus(self, other: i64) -> i64 {
+        self.saturating_add(other)
+    }
+    #[inline]
+    fn times(self, k: u32) -> i64 {
+        self.saturating_mul(i64::from(k))
+    }
+    #[inline]
+    fn per_unit_lt(&self, ka: u32, other: &i64, kb: u32) -> bool {
+        i128::from(*self) * i128::from(kb) < i128::from(*other) * i128::from(ka)
+    }
+}
+
 /// What a term measures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Measure {
@@ -83,6 +135,8 @@ pub(crate) struct Objective {
     pub has_depth: bool,
     /// The ranking is cost alone at its natural scale (the scenario's objective): fast paths.
     pub cost_only: bool,
+    /// Every term is on the first level (one ranker, or a weighted sum): scores are one `i64`.
+    pub single_level: bool,
 }
 
 fn to_factor(weight: rust_decimal::Decimal, per_unit_micros: i64) -> i64 {
@@ -121,7 +175,8 @@ impl Objective {
         terms.retain(|t| t.level < MAX_LEVELS);
         let has_depth = terms.iter().any(|t| t.measure == Measure::Depth);
         let cost_only = matches!(terms.as_slice(), [Term { level: 0, measure: Measure::Cost, factor: IDENTITY }]);
-        Objective { terms, has_depth, cost_only }
+        let single_level = terms.iter().all(|t| t.level == 0);
+        Objective { terms, has_depth, cost_only, single_level }
     }
 }
 

@@ -1,138 +1,41 @@
 //! The greedy engine: scores a handful of candidate node sets instead of placing lines one at
 //! a time, because consolidation (fewer, better-placed shipments) is where the money is.
 //!
-//! Sets tried, each priced exactly by [`assign::evaluate`]:
+//! Sets tried, each priced exactly (as [`assign::evaluate`] would; see [`quote`]):
 //! 1. the best single node that fills the order (most units when backordering);
 //! 2. a set cover: repeatedly add the node with the lowest score per unit it adds;
 //! 3. for the few best nodes by score per unit ("anchors"), the anchor plus the single node
 //!    that best completes it;
 //! 4. the cover without each of its nodes in turn (a later node may make an earlier one idle).
 //!
-//! Distances are priced lazily: a node whose lower-bound score (chord distance) already loses
-//! is never priced exactly, which keeps an order over a thousand nodes in microseconds.
+//! The cover starts from the best anchor, so its second pick and that anchor's completion are
+//! found in one scan. Distances are priced lazily: a node whose lower-bound score (chord
+//! distance) already loses is never priced exactly, which keeps an order over a thousand nodes
+//! in microseconds. With a one-level ranking every score is a single `i64` ([`Value`]).
 
-use crate::engine::{Solution, acceptable, assign, canonical, keep_better};
+use crate::engine::quote::Best;
+use crate::engine::{Solution, acceptable, assign, canonical};
 use crate::problem::Problem;
-use crate::score::Score;
+use crate::score::{Score, Value};
 
 const ANCHORS: usize = 3;
 
-/// What one candidate would add given what is still open: units and their per-unit score.
-#[inline]
-fn reach(p: &Problem<'_>, c: usize, open: &[u32], left: &mut Vec<u32>) -> (u32, Score) {
-    if !p.has_depth() {
-        let units = p.reach_units(c, open, left);
-        return (units, p.cands[c].unit.times(units));
-    }
-    let mut cap = p.cands[c].cap;
-    let mut units = 0u32;
-    left.clear();
-    left.extend_from_slice(p.supply_row(c));
-    let mut part = Score::default();
-    for (need, &want) in p.lines.iter().zip(open) {
-        if want == 0 || cap == 0 {
-            continue;
-        }
-        let Some(have) = left.get_mut(need.group) else { continue };
-        let t = p.take(want, (*have).min(cap));
-        *have -= t;
-        cap -= t;
-        units += t;
-        if t > 0 {
-            part = part + p.unit_score(c, need.group).times(t);
-        }
-    }
-    (units, part)
-}
+/// A candidate's fill: `(candidate, units, score)`.
+type Fill<V> = (usize, u32, V);
 
-/// Marks what candidate `c` takes as no longer open.
-fn consume(p: &Problem<'_>, c: usize, open: &mut [u32], left: &mut Vec<u32>) {
-    left.clear();
-    left.extend((0..p.demand.len()).map(|g| p.supply(c, g)));
-    let mut cap = p.cands[c].cap;
-    for (line, need) in p.lines.iter().enumerate() {
-        let want = open[line];
-        if want == 0 || cap == 0 {
-            continue;
-        }
-        let t = p.take(want, left[need.group].min(cap));
-        left[need.group] -= t;
-        cap -= t;
-        open[line] -= t;
-    }
-}
-
-/// Is `(units, score)` a better fill than `best`? Most units, then lowest score, then lowest
-/// node index (deterministic whatever order candidates were gathered in).
-fn better_fill(p: &Problem<'_>, c: usize, units: u32, score: &Score, best: &Option<(usize, u32, Score)>) -> bool {
-    match best {
-        None => true,
-        Some((b, bu, bs)) => {
-            units > *bu || (units == *bu && (score < bs || (score == bs && p.cands[c].node < p.cands[*b].node)))
-        }
-    }
-}
-
-/// Lowest score per unit added (ties: more units, lower node index).
-fn per_unit_better(p: &Problem<'_>, c: usize, units: u32, score: &Score, other: &(usize, u32, Score)) -> bool {
-    let (o, ou, os) = other;
-    if score.per_unit_lt(units, os, *ou) {
-        return true;
-    }
-    if os.per_unit_lt(*ou, score, units) {
-        return false;
-    }
-    units > *ou || (units == *ou && p.cands[c].node < p.cands[*o].node)
-}
-
-/// Candidates that could add something to what is open: the holders of the open skus (only
-/// those of the scarcest open sku when the plan must be completed by one node).
-fn relevant(p: &Problem<'_>, open: &[u32], complete_by_one: bool, seen: &mut [bool], out: &mut Vec<usize>) {
-    out.clear();
-    let mut groups: Vec<usize> = p.lines.iter().zip(open).filter(|(_, o)| **o > 0).map(|(l, _)| l.group).collect();
-    groups.dedup();
-    if complete_by_one && let Some(&g) = groups.iter().min_by_key(|&&g| p.holders(g).len()) {
-        out.extend(p.holders(g).iter().map(|&c| c as usize));
-        return;
-    }
-    for g in groups {
-        for &c in p.holders(g) {
-            let c = c as usize;
-            if !seen[c] {
-                seen[c] = true;
-                out.push(c);
+/// The one sku still open, when only one is.
+fn only_open_group(p: &Problem<'_>, open: &[u32]) -> Option<usize> {
+    let mut found = None;
+    for (line, &o) in p.lines.iter().zip(open) {
+        if o > 0 {
+            match found {
+                None => found = Some(line.group),
+                Some(g) if g == line.group => {}
+                Some(_) => return None,
             }
         }
     }
-    for &c in out.iter() {
-        seen[c] = false;
-    }
-}
-
-/// The best single candidate among `among` for what is open.
-fn best_single(p: &Problem<'_>, open: &[u32], among: &[usize], skip: &[usize], left: &mut Vec<u32>) -> Option<usize> {
-    let needed: u32 = open.iter().sum();
-    let mut best: Option<(usize, u32, Score)> = None;
-    for &c in among {
-        if skip.contains(&c) {
-            continue;
-        }
-        // Every term is non-negative: a node whose fixed part alone loses cannot win.
-        if best.as_ref().is_some_and(|b| b.1 == needed && p.cands[c].fixed_lb > b.2) {
-            continue;
-        }
-        let (units, part) = reach(p, c, open, left);
-        if units == 0 || (!p.backorder && units < needed) {
-            continue;
-        }
-        if better_fill(p, c, units, &(p.cands[c].fixed_lb + part), &best) {
-            let exact = p.fixed(c) + part;
-            if better_fill(p, c, units, &exact, &best) {
-                best = Some((c, units, exact));
-            }
-        }
-    }
-    best.map(|b| b.0)
+    found
 }
 
 /// The greedy plan, if any acceptable one was found.
@@ -140,113 +43,290 @@ pub(crate) fn solve(p: &Problem<'_>) -> Option<Solution> {
     if p.cands.is_empty() {
         return None;
     }
-    let mut left = Vec::with_capacity(p.demand.len());
-    let full: Vec<u32> = p.lines.iter().map(|l| l.qty).collect();
-    let mut best: Option<Solution> = None;
+    let set = if p.single_level() { Greedy::<i64>::new(p).run() } else { Greedy::<Score>::new(p).run() }?;
+    let s = assign::evaluate(p, &set)?;
+    if !acceptable(p, &s) {
+        return None;
+    }
+    // Already canonical when every node is used and the set is in network order.
+    let in_order = s.nodes.len() == set.len() && set.windows(2).all(|w| p.cands[w[0]].node < p.cands[w[1]].node);
+    Some(if in_order { s } else { canonical(p, s) })
+}
 
-    // One pass over every candidate: the best single fill and the best anchors.
-    let mut single: Option<(usize, u32, Score)> = None;
-    let mut anchors: Vec<(usize, u32, Score)> = Vec::with_capacity(ANCHORS + 1);
-    for c in 0..p.cands.len() {
-        // Prune without computing the reach when the fixed part alone loses both contests:
-        // a single fill pays at least `fixed_lb`, an anchor at least `fixed_lb / total` per unit.
-        let fixed_lb = p.cands[c].fixed_lb;
-        if single.as_ref().is_some_and(|s| s.1 == p.total && fixed_lb > s.2)
-            && (p.kmax < 2
-                || (anchors.len() == ANCHORS
-                    && anchors.last().is_some_and(|a| !fixed_lb.per_unit_lt(p.total, &a.2, a.1))))
-        {
-            continue;
-        }
-        let (units, part) = if p.has_depth() {
-            reach(p, c, &full, &mut left)
-        } else {
-            let units = p.could_supply(c);
-            (units, p.cands[c].unit.times(units))
-        };
-        if units == 0 {
-            continue;
-        }
-        let lb = fixed_lb + part;
-        if (p.backorder || units == p.total) && better_fill(p, c, units, &lb, &single) {
-            let exact = p.fixed(c) + part;
-            if better_fill(p, c, units, &exact, &single) {
-                single = Some((c, units, exact));
-            }
-        }
-        if p.kmax >= 2
-            && (anchors.len() < ANCHORS || anchors.last().is_some_and(|a| per_unit_better(p, c, units, &lb, a)))
-        {
-            let exact = p.fixed(c) + part;
-            if anchors.len() < ANCHORS || anchors.last().is_some_and(|a| per_unit_better(p, c, units, &exact, a)) {
-                let at = anchors.iter().position(|a| per_unit_better(p, c, units, &exact, a)).unwrap_or(anchors.len());
-                anchors.insert(at, (c, units, exact));
-                anchors.truncate(ANCHORS);
-            }
-        }
-    }
-    if let Some((c, _, _)) = single {
-        keep_better(p, &mut best, assign::evaluate(p, &[c]));
-    }
-    if p.kmax < 2 || anchors.is_empty() {
-        return best.filter(|b| acceptable(p, b)).map(|b| canonical(p, b));
-    }
-    let mut seen = vec![false; p.cands.len()];
-    let mut among = Vec::new();
+struct Greedy<'p, 'a, V> {
+    p: &'p Problem<'a>,
+    /// Reused per-sku buffer for lines sharing a sku.
+    left: Vec<u32>,
+    best: Best<V>,
+}
 
-    // Set cover by score per unit added; its first pick is the best anchor.
-    let mut cover: Vec<usize> = vec![anchors[0].0];
-    let mut open = full.clone();
-    consume(p, anchors[0].0, &mut open, &mut left);
-    while open.iter().any(|&u| u > 0) && cover.len() < p.kmax {
-        relevant(p, &open, false, &mut seen, &mut among);
-        let open_units: u32 = open.iter().sum();
-        let mut pick: Option<(usize, u32, Score)> = None;
-        for &c in &among {
-            if cover.contains(&c) {
+impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
+    fn new(p: &'p Problem<'a>) -> Self {
+        Greedy { p, left: Vec::with_capacity(p.demand.len()), best: Best::new() }
+    }
+
+    #[inline]
+    fn fixed_lb(&self, c: usize) -> V {
+        V::of(&self.p.cands[c].fixed_lb)
+    }
+
+    #[inline]
+    fn fixed(&self, c: usize) -> V {
+        V::of(&self.p.fixed(c))
+    }
+
+    /// What candidate `c` would add given what is still open: units and their per-unit score.
+    #[inline]
+    fn reach(&mut self, c: usize, open: &[u32]) -> (u32, V) {
+        let p = self.p;
+        if !p.has_depth() {
+            let units = p.reach_units(c, open, &mut self.left);
+            return (units, V::of(&p.cands[c].unit).times(units));
+        }
+        let mut cap = p.cands[c].cap;
+        let mut units = 0u32;
+        let left = &mut self.left;
+        left.clear();
+        left.extend_from_slice(p.supply_row(c));
+        let mut part = V::default();
+        for (need, &want) in p.lines.iter().zip(open) {
+            if want == 0 || cap == 0 {
                 continue;
             }
-            // A node adds at most every open unit: its fixed part over that is a per-unit bound.
-            if pick.as_ref().is_some_and(|b| !p.cands[c].fixed_lb.per_unit_lt(open_units, &b.2, b.1)) {
+            let Some(have) = left.get_mut(need.group) else { continue };
+            let t = p.take(want, (*have).min(cap));
+            *have -= t;
+            cap -= t;
+            units += t;
+            if t > 0 {
+                part = part.plus(V::of(&p.unit_score(c, need.group)).times(t));
+            }
+        }
+        (units, part)
+    }
+
+    /// Marks what candidate `c` takes as no longer open.
+    fn consume(&mut self, c: usize, open: &mut [u32]) {
+        let p = self.p;
+        self.left.clear();
+        self.left.extend_from_slice(p.supply_row(c));
+        let mut cap = p.cands[c].cap;
+        for (need, want) in p.lines.iter().zip(open.iter_mut()) {
+            if *want == 0 || cap == 0 {
                 continue;
             }
-            let (units, part) = reach(p, c, &open, &mut left);
+            let Some(have) = self.left.get_mut(need.group) else { continue };
+            let t = p.take(*want, (*have).min(cap));
+            *have -= t;
+            cap -= t;
+            *want -= t;
+        }
+    }
+
+    /// Is `(units, score)` a better fill than `best`? Most units, then lowest score, then lowest
+    /// node index (deterministic whatever order candidates were gathered in).
+    #[inline]
+    fn better_fill(&self, c: usize, units: u32, score: V, best: &Option<Fill<V>>) -> bool {
+        match best {
+            None => true,
+            Some((b, bu, bs)) => {
+                units > *bu
+                    || (units == *bu && (score < *bs || (score == *bs && self.p.cands[c].node < self.p.cands[*b].node)))
+            }
+        }
+    }
+
+    /// Lowest score per unit added (ties: more units, lower node index).
+    #[inline]
+    fn per_unit_better(&self, c: usize, units: u32, score: V, other: &Fill<V>) -> bool {
+        let (o, ou, os) = other;
+        if score.per_unit_lt(units, os, *ou) {
+            return true;
+        }
+        if os.per_unit_lt(*ou, &score, units) {
+            return false;
+        }
+        units > *ou || (units == *ou && self.p.cands[c].node < self.p.cands[*o].node)
+    }
+
+    /// Offers candidate `c` adding `(units, part)` as a fill: kept when it beats `best`, with
+    /// the distance priced exactly only when its lower bound would.
+    #[inline]
+    fn offer_fill(&self, c: usize, units: u32, part: V, best: &mut Option<Fill<V>>) {
+        if self.better_fill(c, units, self.fixed_lb(c).plus(part), best) {
+            let exact = self.fixed(c).plus(part);
+            if self.better_fill(c, units, exact, best) {
+                *best = Some((c, units, exact));
+            }
+        }
+    }
+
+    /// Offers candidate `c` as the next cover pick (lowest score per unit added).
+    #[inline]
+    fn offer_pick(&self, c: usize, units: u32, part: V, pick: &mut Option<Fill<V>>) {
+        if pick.as_ref().is_none_or(|b| self.per_unit_better(c, units, self.fixed_lb(c).plus(part), b)) {
+            let exact = self.fixed(c).plus(part);
+            if pick.as_ref().is_none_or(|b| self.per_unit_better(c, units, exact, b)) {
+                *pick = Some((c, units, exact));
+            }
+        }
+    }
+
+    /// True when a single fill of every open unit already beats anything `c` could add alone
+    /// (every term is non-negative: `c` pays at least its fixed bound).
+    #[inline]
+    fn fill_prunes(&self, c: usize, needed: u32, best: &Option<Fill<V>>) -> bool {
+        best.as_ref().is_some_and(|b| b.1 == needed && self.fixed_lb(c) > b.2)
+    }
+
+    /// True when `c`'s fixed bound spread over every open unit cannot beat `pick` per unit.
+    #[inline]
+    fn pick_prunes(&self, c: usize, open_units: u32, pick: &Option<Fill<V>>) -> bool {
+        pick.as_ref().is_some_and(|b| !self.fixed_lb(c).per_unit_lt(open_units, &b.2, b.1))
+    }
+
+    /// One pass over every candidate: the best single fill, and the best anchors by score per
+    /// unit of the whole order.
+    fn first_pass(&mut self) -> (Option<Fill<V>>, Vec<Fill<V>>) {
+        let p = self.p;
+        let mut single: Option<Fill<V>> = None;
+        let mut anchors: Vec<Fill<V>> = Vec::with_capacity(ANCHORS + 1);
+        let full: Vec<u32> = if p.has_depth() { p.lines.iter().map(|l| l.qty).collect() } else { Vec::new() };
+        for c in 0..p.cands.len() {
+            // Prune without computing the reach when the fixed part alone loses both contests:
+            // a single fill pays at least `fixed_lb`, an anchor at least `fixed_lb / total` per unit.
+            if self.fill_prunes(c, p.total, &single)
+                && (p.kmax < 2
+                    || (anchors.len() == ANCHORS
+                        && anchors.last().is_some_and(|a| !self.fixed_lb(c).per_unit_lt(p.total, &a.2, a.1))))
+            {
+                continue;
+            }
+            let (units, part) = if p.has_depth() {
+                self.reach(c, &full)
+            } else {
+                let units = p.could_supply(c);
+                (units, V::of(&p.cands[c].unit).times(units))
+            };
             if units == 0 {
                 continue;
             }
-            let lb = p.cands[c].fixed_lb + part;
-            if pick.as_ref().is_none_or(|b| per_unit_better(p, c, units, &lb, b)) {
-                let exact = p.fixed(c) + part;
-                if pick.as_ref().is_none_or(|b| per_unit_better(p, c, units, &exact, b)) {
-                    pick = Some((c, units, exact));
+            if p.backorder || units == p.total {
+                self.offer_fill(c, units, part, &mut single);
+            }
+            if p.kmax >= 2 {
+                let lb = self.fixed_lb(c).plus(part);
+                if anchors.len() < ANCHORS || anchors.last().is_some_and(|a| self.per_unit_better(c, units, lb, a)) {
+                    let exact = self.fixed(c).plus(part);
+                    if anchors.len() < ANCHORS
+                        || anchors.last().is_some_and(|a| self.per_unit_better(c, units, exact, a))
+                    {
+                        let at = anchors
+                            .iter()
+                            .position(|a| self.per_unit_better(c, units, exact, a))
+                            .unwrap_or(anchors.len());
+                        anchors.insert(at, (c, units, exact));
+                        anchors.truncate(ANCHORS);
+                    }
                 }
             }
         }
-        let Some((c, _, _)) = pick else { break };
-        consume(p, c, &mut open, &mut left);
-        cover.push(c);
-    }
-    if cover.len() > 1 {
-        keep_better(p, &mut best, assign::evaluate(p, &cover));
-        if cover.len() > 2 {
-            for skip in 0..cover.len() {
-                let fewer: Vec<usize> = cover.iter().enumerate().filter(|&(i, _)| i != skip).map(|(_, &c)| c).collect();
-                keep_better(p, &mut best, assign::evaluate(p, &fewer));
-            }
-        }
+        (single, anchors)
     }
 
-    // Anchor + the single node that best completes it.
-    for &(a, _, _) in &anchors {
-        let mut open = full.clone();
-        consume(p, a, &mut open, &mut left);
-        if open.iter().all(|&u| u == 0) {
-            continue; // the anchor fills the order alone: the single pass saw it
+    /// Scans the candidates that could add to `open` (all but `exclude`) for the best cover pick
+    /// and, when `complete` is set, the best single completion (a fill of what is open; it must
+    /// fill everything unless backordering).
+    fn scan(&mut self, open: &[u32], exclude: &[usize], pick: bool, complete: bool) -> (Option<usize>, Option<usize>) {
+        let p = self.p;
+        let needed: u32 = open.iter().sum();
+        let mut best_pick: Option<Fill<V>> = None;
+        let mut best_fill: Option<Fill<V>> = None;
+        // Only holders of an open sku can add anything: when one sku is open, scan its holders.
+        let among = only_open_group(p, open).map(|g| p.holders(g));
+        let count = among.map_or(p.cands.len(), <[u32]>::len);
+        for i in 0..count {
+            let c = among.map_or(i, |h| h[i] as usize);
+            let (want_pick, want_fill) = (
+                pick && !self.pick_prunes(c, needed, &best_pick),
+                complete && !self.fill_prunes(c, needed, &best_fill),
+            );
+            if !(want_pick || want_fill) || exclude.contains(&c) {
+                continue;
+            }
+            let (units, part) = self.reach(c, open);
+            if units == 0 {
+                continue;
+            }
+            if want_pick {
+                self.offer_pick(c, units, part, &mut best_pick);
+            }
+            if want_fill && (p.backorder || units == needed) {
+                self.offer_fill(c, units, part, &mut best_fill);
+            }
         }
-        relevant(p, &open, !p.backorder, &mut seen, &mut among);
-        if let Some(c) = best_single(p, &open, &among, &[a], &mut left) {
-            keep_better(p, &mut best, assign::evaluate(p, &[a, c]));
+        (best_pick.map(|b| b.0), best_fill.map(|b| b.0))
+    }
+
+    /// The best set found, if any.
+    fn run(mut self) -> Option<Vec<usize>> {
+        let p = self.p;
+        let (single, anchors) = self.first_pass();
+        if let Some((c, _, _)) = single {
+            self.best.offer(p, &[c]);
+        }
+        if p.kmax >= 2 && !anchors.is_empty() {
+            self.cover_and_pairs(&anchors);
+        }
+        self.best.set().map(<[usize]>::to_vec)
+    }
+
+    /// The set cover from the best anchor, the cover minus each node, and each anchor with its
+    /// best completion.
+    fn cover_and_pairs(&mut self, anchors: &[Fill<V>]) {
+        let p = self.p;
+        let lines: Vec<u32> = p.lines.iter().map(|l| l.qty).collect();
+        let mut pairs: Vec<[usize; 2]> = Vec::with_capacity(ANCHORS);
+        // Set cover by score per unit added; its first pick is the best anchor, whose best
+        // completion the same scan finds.
+        let a0 = anchors[0].0;
+        let mut cover: Vec<usize> = vec![a0];
+        let mut open = lines.clone();
+        self.consume(a0, &mut open);
+        while open.iter().any(|&u| u > 0) && cover.len() < p.kmax {
+            let first = cover.len() == 1;
+            let (pick, completion) = self.scan(&open, &cover, true, first);
+            if let Some(c) = completion {
+                pairs.push([a0, c]);
+            }
+            let Some(c) = pick else { break };
+            self.consume(c, &mut open);
+            cover.push(c);
+        }
+        if cover.len() > 1 {
+            self.best.offer(p, &cover);
+            if cover.len() > 2 {
+                let mut fewer = Vec::with_capacity(cover.len() - 1);
+                for skip in 0..cover.len() {
+                    fewer.clear();
+                    fewer.extend(cover.iter().enumerate().filter(|&(i, _)| i != skip).map(|(_, &c)| c));
+                    self.best.offer(p, &fewer);
+                }
+            }
+        }
+        // Anchor + the single node that best completes it.
+        for &(a, _, _) in &anchors[1..] {
+            let mut open = lines.clone();
+            self.consume(a, &mut open);
+            if open.iter().all(|&u| u == 0) {
+                continue; // the anchor fills the order alone: the single pass saw it
+            }
+            if let (_, Some(c)) = self.scan(&open, &[a], false, true) {
+                pairs.push([a, c]);
+            }
+        }
+        for pair in &pairs {
+            self.best.offer(p, pair);
         }
     }
-    best.filter(|b| acceptable(p, b)).map(|b| canonical(p, b))
 }

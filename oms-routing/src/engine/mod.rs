@@ -9,6 +9,7 @@
 pub(crate) mod assign;
 pub(crate) mod greedy;
 pub(crate) mod optimal;
+pub(crate) mod quote;
 
 use std::cmp::Ordering;
 
