@@ -68,6 +68,7 @@ mod cost;
 mod engine;
 mod error;
 mod explain;
+mod gather;
 mod network;
 mod node;
 mod plan;

@@ -3,26 +3,34 @@
 
 use std::cell::Cell;
 
-use oms_core::{GeoPoint, Sku};
+use oms_core::GeoPoint;
 
+use crate::admission::{Admission, Gate};
 use crate::explain::Removal;
+use crate::gather::{EXCLUDED, Gather, UNSEEN};
 use crate::network::{NodeFacts, unit_vector};
-use crate::rules::strategy::{FilterRule, Strategy};
+use crate::rules::strategy::Strategy;
 use crate::score::{Measure, Objective, Score};
-use crate::{Cost, Destination, Error, Filter, Network, NodeIndex, Request, Result, StockView, Usage};
+use crate::{Cost, Destination, Error, Network, NodeIndex, Request, Result, StockView, Usage};
 
-/// Reusable buffers for routing many orders without allocating per node. Create one per thread
-/// and pass it to [`Router::route_with`](crate::Router::route_with).
+/// Reusable buffers for routing many orders without allocating per order. Create one per
+/// thread and pass it to [`Router::route_with`](crate::Router::route_with).
 #[derive(Debug, Default, Clone)]
 pub struct Scratch {
-    pub(crate) slot: Vec<u32>,
-    pub(crate) touched: Vec<u32>,
+    slot: Vec<u32>,
+    touched: Vec<u32>,
     /// Transfer cost to the current pickup point per node, in millionths (-1: no path).
-    pub(crate) transfer: Vec<i64>,
-    /// Buffers lent to each problem and returned after it (no allocation per order).
+    transfer: Vec<i64>,
+    /// Buffers lent to each problem and returned after it.
     cands: Vec<Cand>,
     supply: Vec<u32>,
     holders: Vec<u32>,
+    spans: Vec<(u32, u32)>,
+    firsts: Vec<usize>,
+    lines: Vec<LineNeed>,
+    demand: Vec<u32>,
+    held: Vec<u64>,
+    full: Vec<u32>,
 }
 
 impl Scratch {
@@ -31,9 +39,6 @@ impl Scratch {
         Scratch::default()
     }
 }
-
-pub(crate) const UNSEEN: u32 = u32::MAX;
-pub(crate) const EXCLUDED: u32 = u32::MAX - 2;
 
 /// How a candidate reaches the customer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,9 +89,9 @@ pub(crate) struct Problem<'a> {
     pub cands: Vec<Cand>,
     supply: Vec<u32>,
     pub removed: Vec<(NodeIndex, Removal)>,
-    /// Candidates offering each group: `holders[holder_at[g]..holder_at[g + 1]]`.
+    /// Candidates offering each group (ascending): `holders[spans[g].0..spans[g].1]`.
     holders: Vec<u32>,
-    holder_at: Vec<usize>,
+    spans: Vec<(u32, u32)>,
     /// True when no two lines share a sku (the common case, with a faster path).
     pub distinct: bool,
     /// Units each candidate could supply alone towards the whole order.
@@ -127,26 +132,33 @@ pub(crate) fn distance_part(objective: &Objective, facts: &NodeFacts, cand: &Can
 
 impl<'a> Problem<'a> {
     /// Gathers the candidates for `request` under `strategy`.
+    #[allow(clippy::too_many_arguments)] // the order, its rules and the state it is routed against
     pub fn build(
         network: &'a Network,
         strategy: &'a Strategy,
         objective: &'a Objective,
+        admission: &'a Admission,
         request: &'a Request,
         stock: &dyn StockView,
         usage: &'a Usage,
         scratch: &mut Scratch,
     ) -> Result<Problem<'a>> {
-        let mut skus: Vec<&'a Sku> = Vec::new();
-        let mut demand: Vec<u32> = Vec::new();
-        let mut lines = Vec::with_capacity(request.lines().len());
+        // Lines of one sku form a group; `firsts[g]` is the first line of group g.
+        let mut firsts = std::mem::take(&mut scratch.firsts);
+        let mut demand = std::mem::take(&mut scratch.demand);
+        let mut lines = std::mem::take(&mut scratch.lines);
+        firsts.clear();
+        demand.clear();
+        lines.clear();
+        let all = request.lines();
         let min_value = strategy.split.min_shipment_value;
-        for line in request.lines() {
-            let group = match skus.iter().position(|s| **s == line.sku) {
+        for (i, line) in all.iter().enumerate() {
+            let group = match firsts.iter().position(|&f| all.get(f).is_some_and(|l| l.sku == line.sku)) {
                 Some(g) => g,
                 None => {
-                    skus.push(&line.sku);
+                    firsts.push(i);
                     demand.push(0);
-                    skus.len() - 1
+                    demand.len() - 1
                 }
             };
             demand[group] = demand[group].saturating_add(line.quantity);
@@ -167,6 +179,7 @@ impl<'a> Problem<'a> {
             };
             lines.push(LineNeed { qty: line.quantity, group, value });
         }
+        let groups = demand.len();
         let (point, pickup) = match request.destination() {
             Destination::Ship { to } => (Some(*to), None),
             Destination::Pickup { at } => {
@@ -184,7 +197,6 @@ impl<'a> Problem<'a> {
                 scratch.touched.push(ix.get() as u32);
             }
         }
-        let groups = skus.len();
         if let Some(p) = pickup {
             if scratch.transfer.len() != network.len() {
                 scratch.transfer = vec![-1; network.len()];
@@ -194,44 +206,39 @@ impl<'a> Problem<'a> {
             }
         }
         let mut cands = std::mem::take(&mut scratch.cands);
-        cands.clear();
-        cands.reserve(256);
         let mut supply = std::mem::take(&mut scratch.supply);
-        supply.clear();
-        supply.reserve(256 * groups);
         let mut holders = std::mem::take(&mut scratch.holders);
-        holders.clear();
-        let mut g = crate::admission::Gather {
-            network,
-            request,
-            strategy,
-            objective,
-            usage,
-            point: point.map(|p| (p, unit_vector(p))),
-            pickup,
-            groups,
-            group: 0,
-            has_safety: strategy.filters.iter().any(|f| matches!(f, FilterRule::Data(Filter::MinStock { .. }))),
-            scratch,
-            cands,
-            supply,
-            removed: Vec::new(),
-            held: vec![0; groups],
+        let mut spans = std::mem::take(&mut scratch.spans);
+        let mut held = std::mem::take(&mut scratch.held);
+        cands.clear();
+        supply.clear();
+        held.clear();
+        held.resize(groups, 0);
+        let mut removed = Vec::new();
+        let mut gather = Gather {
+            gate: Gate {
+                network,
+                request,
+                strategy,
+                objective,
+                admission,
+                usage,
+                point: point.map(|p| (p, unit_vector(p))),
+                pickup,
+                transfer: &scratch.transfer,
+            },
+            cands: &mut cands,
+            slot: &mut scratch.slot,
+            touched: &mut scratch.touched,
+            any_excluded: !request.excluded().is_empty(),
+            supply: &mut supply,
+            removed: &mut removed,
+            held: &mut held,
+            holders: &mut holders,
+            spans: &mut spans,
         };
-        for (group, sku) in skus.iter().enumerate() {
-            g.group = group;
-            match stock.holders_in(network, sku) {
-                Some(holders) => {
-                    for &(node, units) in holders {
-                        if units > 0 {
-                            g.visit(node, units);
-                        }
-                    }
-                }
-                None => stock.for_each_holder_indexed(network, sku, &mut |node, units| g.visit(node, units)),
-            }
-        }
-        let crate::admission::Gather { cands, supply, mut removed, held, scratch, .. } = g;
+        gather.run(stock, request, &firsts);
+        scratch.firsts = firsts;
         for &t in &scratch.touched {
             scratch.slot[t as usize] = UNSEEN;
         }
@@ -240,30 +247,6 @@ impl<'a> Problem<'a> {
                 scratch.transfer[source.get()] = -1;
             }
         }
-        // A node whose stock is all safety stock offers nothing: it is removed, not ranked.
-        let idle = |c: usize| supply[c * groups..(c + 1) * groups].iter().all(|&u| u == 0);
-        let (kept, kept_supply) = if (0..cands.len()).any(idle) {
-            let mut kept = Vec::with_capacity(cands.len());
-            let mut kept_supply = Vec::with_capacity(supply.len());
-            for (c, cand) in cands.into_iter().enumerate() {
-                let offer = &supply[c * groups..(c + 1) * groups];
-                if offer.iter().all(|&u| u == 0) {
-                    removed.push((cand.node, Removal::SafetyStock));
-                } else {
-                    kept.push(cand);
-                    kept_supply.extend_from_slice(offer);
-                }
-            }
-            (kept, kept_supply)
-        } else {
-            (cands, supply)
-        };
-        let mut holder_at = Vec::with_capacity(groups + 1);
-        for g in 0..groups {
-            holder_at.push(holders.len());
-            holders.extend((0..kept.len() as u32).filter(|&c| kept_supply[c as usize * groups + g] > 0));
-        }
-        holder_at.push(holders.len());
         let total = demand.iter().fold(0u32, |a, &d| a.saturating_add(d));
         let mut problem = Problem {
             network,
@@ -273,22 +256,35 @@ impl<'a> Problem<'a> {
             backorder: strategy.partial == crate::PartialPolicy::Backorder,
             split_lines: strategy.split.split_lines,
             min_value: min_value.map(|m| Cost::from_decimal(m.amount()).map_or(i64::MAX, Cost::micros)),
+            distinct: groups == lines.len(),
             lines,
             demand,
-            cands: kept,
-            supply: kept_supply,
+            cands,
+            supply,
             removed,
             holders,
-            holder_at,
-            distinct: groups == request.lines().len(),
-            full: Vec::new(),
+            spans,
+            full: std::mem::take(&mut scratch.full),
             held,
             total,
             point,
         };
-        let open: Vec<u32> = problem.lines.iter().map(|l| l.qty).collect();
-        let mut left = Vec::with_capacity(groups);
-        problem.full = (0..problem.cands.len()).map(|c| problem.reach_units(c, &open, &mut left)).collect();
+        problem.full.clear();
+        if problem.distinct && problem.split_lines {
+            // Capacity caps the sum; each line takes what its sku's row offers.
+            for (c, cand) in problem.cands.iter().enumerate() {
+                let row = problem.supply.get(c * groups..(c + 1) * groups).unwrap_or(&[]);
+                let units = problem.lines.iter().zip(row).fold(0u32, |a, (l, &s)| a.saturating_add(l.qty.min(s)));
+                problem.full.push(units.min(cand.cap));
+            }
+        } else {
+            let open: Vec<u32> = problem.lines.iter().map(|l| l.qty).collect();
+            let mut left = Vec::with_capacity(groups);
+            for c in 0..problem.cands.len() {
+                let units = problem.reach_units(c, &open, &mut left);
+                problem.full.push(units);
+            }
+        }
         Ok(problem)
     }
 
@@ -297,14 +293,19 @@ impl<'a> Problem<'a> {
         scratch.cands = self.cands;
         scratch.supply = self.supply;
         scratch.holders = self.holders;
+        scratch.spans = self.spans;
+        scratch.lines = self.lines;
+        scratch.demand = self.demand;
+        scratch.held = self.held;
+        scratch.full = self.full;
     }
 
     /// The candidates offering group `g`.
     #[inline]
     pub fn holders(&self, g: usize) -> &[u32] {
-        match (self.holder_at.get(g), self.holder_at.get(g + 1)) {
-            (Some(&a), Some(&b)) => self.holders.get(a..b).unwrap_or(&[]),
-            _ => &[],
+        match self.spans.get(g) {
+            Some(&(a, b)) => self.holders.get(a as usize..b as usize).unwrap_or(&[]),
+            None => &[],
         }
     }
 

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::admission::Admission;
 use crate::engine::{Solution, greedy, optimal};
 use crate::explain::draft::{Draft, Reach, Record, Seen};
 use crate::explain::{Outcome, Shortfall, ShortfallReason};
@@ -41,14 +42,23 @@ use crate::{
 pub struct Router {
     network: Network,
     rules: RuleSet,
-    objectives: Vec<Objective>,
+    /// Per strategy: its compiled ranking and its order-independent admission facts.
+    compiled: Vec<(Objective, Admission)>,
 }
 
 impl Router {
     /// A router over `network` with `rules`.
     pub fn new(network: Network, rules: RuleSet) -> Router {
-        let objectives = rules.strategies().iter().map(Objective::compile).collect();
-        Router { network, rules, objectives }
+        let compiled = rules
+            .strategies()
+            .iter()
+            .map(|s| {
+                let objective = Objective::compile(s);
+                let admission = Admission::new(&network, s, &objective);
+                (objective, admission)
+            })
+            .collect();
+        Router { network, rules, compiled }
     }
 
     /// The network.
@@ -91,11 +101,12 @@ impl Router {
             Destination::Ship { to } => Some(Reach::Ship(*to)),
             Destination::Pickup { at } => self.network.index_of(at).map(Reach::Pickup),
         };
-        for (strategy, objective) in self.rules.strategies().iter().zip(&self.objectives) {
+        for (strategy, (objective, admission)) in self.rules.strategies().iter().zip(&self.compiled) {
             if !strategy.applies_to(request) {
                 continue;
             }
-            let mut problem = Problem::build(&self.network, strategy, objective, request, stock, usage, scratch)?;
+            let mut problem =
+                Problem::build(&self.network, strategy, objective, admission, request, stock, usage, scratch)?;
             let quick = greedy::solve(&problem);
             let solution = match strategy.engine {
                 Engine::Greedy => quick,

@@ -54,6 +54,20 @@ impl Usage {
         Some(limit.saturating_sub(self.used(node).1))
     }
 
+    /// Units left (`u32::MAX`: unlimited) and whether the node can take no more orders today
+    /// (no units or no orders left): the capacity check admission makes for every candidate.
+    #[inline]
+    pub(crate) fn left(&self, node: NodeIndex) -> (u32, bool) {
+        let (Some(&(units, orders)), Some(&(used_units, used_orders))) =
+            (self.limits.get(node.get()), self.used.get(node.get()))
+        else {
+            return (u32::MAX, false);
+        };
+        let units_left = units.map_or(u32::MAX, |l| l.saturating_sub(used_units));
+        let no_orders = orders.is_some_and(|l| l <= used_orders);
+        (units_left, (units.is_some() && units_left == 0) || no_orders)
+    }
+
     /// Counts a plan's units and shipments against its nodes, all or nothing.
     ///
     /// # Errors
