@@ -13,9 +13,10 @@ use std::sync::Arc;
 
 use oms_core::GeoPoint;
 
+use crate::candidates::Candidates;
 use crate::explain::Removal;
 use crate::network::{NodeFacts, SHIP, TRANSFER, km_lower_bound};
-use crate::problem::{Cand, Source, distance_part};
+use crate::problem::{Source, distance_part};
 use crate::rules::strategy::{FilterRule, Strategy};
 use crate::score::{Measure, Objective, Score};
 use crate::{Cost, Filter, Network, Node, NodeIndex, Request, Usage};
@@ -185,7 +186,7 @@ impl Gate<'_, '_> {
     /// The built-in checks, then the strategy's filters, in order; the first failure names the
     /// removal. An admitted node is pushed as the last candidate.
     #[inline(always)]
-    pub fn admit(&self, index: NodeIndex, excluded: bool, cands: &mut Vec<Cand>) -> std::result::Result<(), Removal> {
+    pub fn admit(&self, index: NodeIndex, excluded: bool, cands: &mut Candidates) -> std::result::Result<(), Removal> {
         if !excluded && !self.admission.dynamic {
             let (bit, source) = match self.pickup {
                 None => (PLAIN_SHIP, Some(Source::Ship)),
@@ -206,7 +207,7 @@ impl Gate<'_, '_> {
         &self,
         index: NodeIndex,
         source: Option<Source>,
-        cands: &mut Vec<Cand>,
+        cands: &mut Candidates,
     ) -> std::result::Result<(), Removal> {
         let source = match source {
             Some(s) => s,
@@ -244,7 +245,7 @@ impl Gate<'_, '_> {
             };
             (base, unit)
         };
-        cands.push(self.candidate(index, source, cap, base, unit, Cell::new(f64::NAN)));
+        self.push(cands, index, source, cap, &base, &unit, f64::NAN);
         Ok(())
     }
 
@@ -255,28 +256,39 @@ impl Gate<'_, '_> {
         }
     }
 
-    /// An admitted node as a candidate, with its distance bound and fixed-score bound.
+    /// Adds an admitted node as a candidate, with its fixed-score bound (distance at its chord
+    /// lower bound).
     #[inline(always)]
-    fn candidate(&self, index: NodeIndex, source: Source, cap: u32, base: Score, unit: Score, km: Cell<f64>) -> Cand {
+    #[allow(clippy::too_many_arguments)] // a candidate's columns
+    fn push(
+        &self,
+        cands: &mut Candidates,
+        index: NodeIndex,
+        source: Source,
+        cap: u32,
+        base: &Score,
+        unit: &Score,
+        km: f64,
+    ) {
         let facts = self.network.facts(index);
         let km_lb = match (source, self.point) {
             (Source::Local, _) | (_, None) => 0.0,
             (_, Some((_, v))) => km_lower_bound(&facts.unit_vector, &v),
         };
-        let mut cand = Cand { node: index, source, cap, base, unit, fixed_lb: base, km_lb, km };
+        let mut lb = *base;
         if self.objective.cost_only {
             if source == Source::Ship {
-                cand.fixed_lb.0[0] = base.0[0].saturating_add(facts.cost_per_km.per_km_floor(km_lb).micros());
+                lb.0[0] = base.0[0].saturating_add(facts.cost_per_km.per_km_floor(km_lb).micros());
             }
         } else {
-            cand.fixed_lb = base + distance_part(self.objective, facts, &cand, km_lb, true);
+            lb = *base + distance_part(self.objective, facts, source, km_lb, true);
         }
-        cand
+        cands.push(index, source, cap, &lb, base, unit, km);
     }
 
     /// Every check and filter, in order.
     #[inline(never)]
-    fn admit_full(&self, index: NodeIndex, excluded: bool, cands: &mut Vec<Cand>) -> std::result::Result<(), Removal> {
+    fn admit_full(&self, index: NodeIndex, excluded: bool, cands: &mut Candidates) -> std::result::Result<(), Removal> {
         let facts: &NodeFacts = self.network.facts(index);
         if !facts.enabled {
             return Err(Removal::Disabled);
@@ -343,7 +355,7 @@ impl Gate<'_, '_> {
             }
         }
         let (base, unit) = scores(self.objective, self.strategy, facts, node, Some(self.request), source);
-        cands.push(self.candidate(index, source, units_left.unwrap_or(u32::MAX), base, unit, km));
+        self.push(cands, index, source, units_left.unwrap_or(u32::MAX), &base, &unit, km.get());
         Ok(())
     }
 

@@ -8,8 +8,8 @@
 //! table indexed by node.
 
 use crate::admission::Gate;
+use crate::candidates::Candidates;
 use crate::explain::Removal;
-use crate::problem::Cand;
 use oms_core::Sku;
 
 use crate::{NodeIndex, Request, StockView};
@@ -30,7 +30,7 @@ pub(crate) struct Gather<'g, 'a> {
     /// Nodes whose slot was set, to reset them after.
     pub touched: &'g mut Vec<u32>,
     pub any_excluded: bool,
-    pub cands: &'g mut Vec<Cand>,
+    pub cands: &'g mut Candidates,
     pub supply: &'g mut Vec<u32>,
     pub removed: &'g mut Vec<(NodeIndex, Removal)>,
     pub held: &'g mut Vec<u64>,
@@ -109,7 +109,7 @@ impl Gather<'_, '_> {
     }
 
     fn clear(&mut self) {
-        self.cands.clear();
+        self.cands.truncate(0);
         self.supply.clear();
         self.removed.clear();
         self.held.iter_mut().for_each(|h| *h = 0);
@@ -135,6 +135,7 @@ impl Gather<'_, '_> {
         holders.clear();
         holders.resize(total, 0);
         let (cands, supply, removed) = (&mut *self.cands, &mut *self.supply, &mut *self.removed);
+        supply.reserve(total * K);
         let mut held = [0u64; K];
         let has_safety = gate.admission.has_safety();
         loop {
@@ -163,27 +164,25 @@ impl Gather<'_, '_> {
                 removed.push((index, removal));
                 continue;
             }
+            if has_safety {
+                let safety = gate.admission.safety(index);
+                row.iter_mut().for_each(|u| *u = u.saturating_sub(safety));
+                if row.iter().all(|&u| u == 0) {
+                    // Everything it holds is safety stock: removed, not ranked.
+                    cands.pop();
+                    removed.push((index, Removal::SafetyStock));
+                    continue;
+                }
+            }
+            supply.extend_from_slice(&row);
             let c = (cands.len() - 1) as u32;
-            let safety = if has_safety { gate.admission.safety(index) } else { 0 };
-            let mut offers = false;
-            for ((&units, end), &start_of_next) in
-                row.iter().zip(ends.iter_mut()).zip(starts.iter().skip(1).chain([&total]))
-            {
-                let usable = units.saturating_sub(safety);
-                supply.push(usable);
-                if usable > 0 && *end < start_of_next {
+            for (&units, end) in row.iter().zip(ends.iter_mut()) {
+                if units > 0 {
                     if let Some(cell) = holders.get_mut(*end) {
                         *cell = c;
                     }
                     *end += 1;
-                    offers = true;
                 }
-            }
-            if !offers {
-                // Everything it holds is safety stock: removed, not ranked.
-                cands.pop();
-                supply.truncate(c as usize * K);
-                removed.push((index, Removal::SafetyStock));
             }
         }
         self.held.clear();
@@ -216,10 +215,9 @@ impl Gather<'_, '_> {
             let mut kept = 0;
             for c in 0..self.cands.len() {
                 if idle(self.supply, c) {
-                    let node = self.cands[c].node;
-                    self.removed.push((node, Removal::SafetyStock));
+                    self.removed.push((self.cands.node(c), Removal::SafetyStock));
                 } else {
-                    self.cands.swap(kept, c);
+                    self.cands.copy(c, kept);
                     self.supply.copy_within(c * groups..(c + 1) * groups, kept * groups);
                     kept += 1;
                 }

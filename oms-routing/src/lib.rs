@@ -64,6 +64,7 @@
 #![deny(missing_docs)]
 
 mod admission;
+mod candidates;
 mod cost;
 mod engine;
 mod error;

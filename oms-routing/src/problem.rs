@@ -1,11 +1,10 @@
 //! One order under one strategy, ready for an engine: the candidate nodes that survived the
 //! filters, what each can supply, and the cost model both engines share.
 
-use std::cell::Cell;
-
 use oms_core::GeoPoint;
 
 use crate::admission::{Admission, Gate};
+use crate::candidates::Candidates;
 use crate::explain::Removal;
 use crate::gather::{EXCLUDED, Gather, UNSEEN};
 use crate::network::{NodeFacts, unit_vector};
@@ -22,7 +21,7 @@ pub struct Scratch {
     /// Transfer cost to the current pickup point per node, in millionths (-1: no path).
     transfer: Vec<i64>,
     /// Buffers lent to each problem and returned after it.
-    cands: Vec<Cand>,
+    cands: Candidates,
     supply: Vec<u32>,
     holders: Vec<u32>,
     spans: Vec<(u32, u32)>,
@@ -52,21 +51,6 @@ pub(crate) enum Source {
 }
 
 #[derive(Clone, Debug)]
-pub(crate) struct Cand {
-    pub node: NodeIndex,
-    pub source: Source,
-    /// Units of capacity left (u32::MAX: unlimited).
-    pub cap: u32,
-    /// Fixed score parts that do not depend on distance.
-    pub base: Score,
-    /// Per-unit score (before the stock-depth part).
-    pub unit: Score,
-    pub fixed_lb: Score,
-    pub km_lb: f64,
-    pub km: Cell<f64>,
-}
-
-#[derive(Clone, Debug)]
 pub(crate) struct LineNeed {
     pub qty: u32,
     pub group: usize,
@@ -86,7 +70,7 @@ pub(crate) struct Problem<'a> {
     pub min_value: Option<i64>,
     pub lines: Vec<LineNeed>,
     pub demand: Vec<u32>,
-    pub cands: Vec<Cand>,
+    pub cands: Candidates,
     supply: Vec<u32>,
     pub removed: Vec<(NodeIndex, Removal)>,
     /// Candidates offering each group (ascending): `holders[spans[g].0..spans[g].1]`.
@@ -104,13 +88,13 @@ pub(crate) struct Problem<'a> {
 
 /// The distance-dependent parts of a candidate's fixed score, at `km` (floored for a bound).
 #[inline]
-pub(crate) fn distance_part(objective: &Objective, facts: &NodeFacts, cand: &Cand, km: f64, floor: bool) -> Score {
+pub(crate) fn distance_part(objective: &Objective, facts: &NodeFacts, source: Source, km: f64, floor: bool) -> Score {
     let mut s = Score::default();
-    if cand.source == Source::Local {
+    if source == Source::Local {
         return s;
     }
     if objective.cost_only {
-        if cand.source == Source::Ship {
+        if source == Source::Ship {
             let c = if floor { facts.cost_per_km.per_km_floor(km) } else { facts.cost_per_km.per_km_fast(km) };
             s.0[0] = c.micros();
         }
@@ -118,7 +102,7 @@ pub(crate) fn distance_part(objective: &Objective, facts: &NodeFacts, cand: &Can
     }
     for term in &objective.terms {
         let v = match term.measure {
-            Measure::Cost if cand.source == Source::Ship => {
+            Measure::Cost if source == Source::Ship => {
                 if floor { facts.cost_per_km.per_km_floor(km) } else { facts.cost_per_km.per_km_fast(km) }.micros()
             }
             // km ≥ 0: truncation is floor, +0.5 then truncation rounds half up (no libm call).
@@ -210,7 +194,7 @@ impl<'a> Problem<'a> {
         let mut holders = std::mem::take(&mut scratch.holders);
         let mut spans = std::mem::take(&mut scratch.spans);
         let mut held = std::mem::take(&mut scratch.held);
-        cands.clear();
+        cands.reset(!objective.single_level);
         supply.clear();
         held.clear();
         held.resize(groups, 0);
@@ -272,10 +256,9 @@ impl<'a> Problem<'a> {
         problem.full.clear();
         if problem.distinct && problem.split_lines {
             // Capacity caps the sum; each line takes what its sku's row offers.
-            for (c, cand) in problem.cands.iter().enumerate() {
-                let row = problem.supply.get(c * groups..(c + 1) * groups).unwrap_or(&[]);
+            for (c, row) in problem.supply.chunks_exact(groups.max(1)).enumerate() {
                 let units = problem.lines.iter().zip(row).fold(0u32, |a, (l, &s)| a.saturating_add(l.qty.min(s)));
-                problem.full.push(units.min(cand.cap));
+                problem.full.push(units.min(problem.cands.cap(c)));
             }
         } else {
             let open: Vec<u32> = problem.lines.iter().map(|l| l.qty).collect();
@@ -322,25 +305,22 @@ impl<'a> Problem<'a> {
         self.supply[c * self.demand.len() + g]
     }
 
-    fn km(&self, c: &Cand) -> f64 {
-        if c.km.get().is_nan()
-            && let (Some(node), Some(p)) = (self.network.node(c.node), self.point)
+    /// The candidate's exact distance to the destination (priced on first use).
+    fn km(&self, c: usize) -> f64 {
+        let km = self.cands.km(c);
+        if km.get().is_nan()
+            && let Some(p) = self.point
         {
-            c.km.set(node.location().distance_km(&p));
+            km.set(self.network.facts(self.cands.node(c)).location.distance_km(&p));
         }
-        c.km.get()
+        km.get()
     }
 
     /// The candidate's exact fixed score (prices the distance on first use).
     pub fn fixed(&self, c: usize) -> Score {
-        let cand = &self.cands[c];
-        let km = self.km(cand);
-        cand.base + distance_part(self.objective, self.network.facts(cand.node), cand, km, false)
-    }
-
-    /// True once the candidate's distance has been priced exactly.
-    pub fn is_priced(&self, c: usize) -> bool {
-        !self.cands[c].km.get().is_nan()
+        let source = self.cands.source(c);
+        let km = if source == Source::Local { 0.0 } else { self.km(c) };
+        self.cands.base(c) + distance_part(self.objective, self.network.facts(self.cands.node(c)), source, km, false)
     }
 
     /// True when the ranking has one level: every score is its first `i64`.
@@ -358,11 +338,10 @@ impl<'a> Problem<'a> {
     /// Per-unit score of taking group `g` from candidate `c`.
     #[inline]
     pub fn unit_score(&self, c: usize, g: usize) -> Score {
-        let cand = &self.cands[c];
+        let mut s = self.cands.unit(c);
         if !self.objective.has_depth {
-            return cand.unit;
+            return s;
         }
-        let mut s = cand.unit;
         let held = self.supply(c, g).max(1);
         for term in self.objective.terms.iter().filter(|t| t.measure == Measure::Depth) {
             s.0[term.level] = s.0[term.level].saturating_add(term.scale(1_000_000 / i64::from(held)));
@@ -370,14 +349,11 @@ impl<'a> Problem<'a> {
         s
     }
 
-    /// The spec cost of the candidate's shipment carrying `units` (exact distance; a lower
-    /// bound when `exact` is false and the distance was never priced).
-    pub fn shipment_cost(&self, c: usize, units: u32, exact: bool) -> Cost {
-        let cand = &self.cands[c];
-        let facts = self.network.facts(cand.node);
-        let fixed = match cand.source {
-            Source::Ship if exact || self.is_priced(c) => facts.ship_cost(self.km(cand)),
-            Source::Ship => facts.ship_cost_floor(cand.km_lb),
+    /// The spec cost of the candidate's shipment carrying `units` (exact distance).
+    pub fn shipment_cost(&self, c: usize, units: u32) -> Cost {
+        let facts = self.network.facts(self.cands.node(c));
+        let fixed = match self.cands.source(c) {
+            Source::Ship => facts.ship_cost(self.km(c)),
             Source::Transfer(t) => t,
             Source::Local => Cost::ZERO,
         };
@@ -396,7 +372,7 @@ impl<'a> Problem<'a> {
     #[inline]
     pub fn reach_units(&self, c: usize, open: &[u32], left: &mut Vec<u32>) -> u32 {
         let row = self.supply_row(c);
-        let mut cap = self.cands[c].cap;
+        let mut cap = self.cands.cap(c);
         let mut units = 0u32;
         if self.distinct && self.split_lines {
             // Capacity caps the sum: no need to thread it through the lines.

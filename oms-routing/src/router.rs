@@ -184,7 +184,7 @@ impl Router {
         let mut shipments: Vec<Shipment> = Vec::new();
         if let Some(s) = &solution {
             for &c in &s.nodes {
-                let cand = &p.cands[c];
+                let node = p.cands.node(c);
                 let mut lines = Vec::new();
                 for t in s.takes.iter().filter(|t| t.cand == c) {
                     filled[t.line] += t.units;
@@ -200,20 +200,20 @@ impl Router {
                     }
                 }
                 let units = lines.iter().map(|l| l.quantity).sum();
-                let kind = match cand.source {
+                let kind = match p.cands.source(c) {
                     Source::Local => ShipmentKind::Collect,
                     Source::Transfer(_) => ShipmentKind::Transfer,
-                    Source::Ship if self.network.node(cand.node).is_some_and(|n| n.kind() == NodeKind::Vendor) => {
+                    Source::Ship if self.network.node(node).is_some_and(|n| n.kind() == NodeKind::Vendor) => {
                         ShipmentKind::DropShip
                     }
                     Source::Ship => ShipmentKind::Ship,
                 };
                 shipments.push(Shipment {
-                    node: self.network.id(cand.node).clone(),
-                    index: cand.node,
+                    node: self.network.id(node).clone(),
+                    index: node,
                     kind,
                     lines,
-                    cost: p.shipment_cost(c, units, true),
+                    cost: p.shipment_cost(c, units),
                 });
             }
         }
@@ -251,12 +251,8 @@ impl Router {
 /// What the explanation needs of each candidate: its node, what it could supply alone, and
 /// what the plan takes from it (verdicts and costs are written from this when read).
 fn seen(p: &Problem<'_>, solution: Option<&Solution>) -> Vec<Seen> {
-    let mut seen: Vec<Seen> = p
-        .cands
-        .iter()
-        .enumerate()
-        .map(|(c, cand)| Seen { node: cand.node, could: p.could_supply(c), chosen: 0 })
-        .collect();
+    let mut seen: Vec<Seen> =
+        (0..p.cands.len()).map(|c| Seen { node: p.cands.node(c), could: p.could_supply(c), chosen: 0 }).collect();
     if let Some(s) = solution {
         for t in &s.takes {
             if let Some(entry) = seen.get_mut(t.cand) {
@@ -274,7 +270,7 @@ fn shortfalls(p: &Problem<'_>, solution: Option<&Solution>, strategy: &crate::St
     let stock_reason: Vec<Option<ShortfallReason>> = (0..groups)
         .map(|g| {
             let eligible: u64 = (0..p.cands.len()).map(|c| u64::from(p.supply(c, g))).sum();
-            let within_capacity: u64 = (0..p.cands.len()).map(|c| u64::from(p.supply(c, g).min(p.cands[c].cap))).sum();
+            let within_capacity: u64 = (0..p.cands.len()).map(|c| u64::from(p.supply(c, g).min(p.cands.cap(c)))).sum();
             let demand = u64::from(p.demand[g]);
             let held = p.held[g];
             if held == 0 {

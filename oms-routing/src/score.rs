@@ -7,6 +7,7 @@
 use std::ops::Add;
 
 use crate::Ranking;
+use crate::candidates::Candidates;
 use crate::rules::ranker::{MAX_LEVELS, Ranker};
 use crate::rules::strategy::Strategy;
 
@@ -51,6 +52,10 @@ impl Score {
 pub(crate) trait Value: Copy + Ord + Default + std::fmt::Debug {
     /// The value of a score.
     fn of(score: &Score) -> Self;
+    /// Candidate `c`'s fixed-score lower bound.
+    fn fixed_lb(cands: &Candidates, c: usize) -> Self;
+    /// Candidate `c`'s score per unit (before any stock-depth part).
+    fn unit(cands: &Candidates, c: usize) -> Self;
     /// `self + other`, saturating.
     fn plus(self, other: Self) -> Self;
     /// `self × k`, saturating.
@@ -63,6 +68,14 @@ impl Value for Score {
     #[inline]
     fn of(score: &Score) -> Score {
         *score
+    }
+    #[inline]
+    fn fixed_lb(cands: &Candidates, c: usize) -> Score {
+        cands.fixed_lb(c)
+    }
+    #[inline]
+    fn unit(cands: &Candidates, c: usize) -> Score {
+        cands.unit(c)
     }
     #[inline]
     fn plus(self, other: Score) -> Score {
@@ -82,6 +95,14 @@ impl Value for i64 {
     #[inline]
     fn of(score: &Score) -> i64 {
         score.0[0]
+    }
+    #[inline]
+    fn fixed_lb(cands: &Candidates, c: usize) -> i64 {
+        cands.fixed_lb_first(c)
+    }
+    #[inline]
+    fn unit(cands: &Candidates, c: usize) -> i64 {
+        cands.unit_first(c)
     }
     #[inline]
     fn plus(self, other: i64) -> i64 {

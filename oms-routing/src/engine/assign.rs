@@ -50,7 +50,7 @@ fn price(p: &Problem<'_>, takes: Vec<Take>) -> Option<Solution> {
             }
         }
     }
-    nodes.sort_by(|&a, &b| p.network.id(p.cands[a].node).cmp(p.network.id(p.cands[b].node)));
+    nodes.sort_by(|&a, &b| p.network.id(p.cands.node(a)).cmp(p.network.id(p.cands.node(b))));
     let takes = takes.into_iter().filter(|t| t.units > 0).collect();
     Some(Solution { takes, units, score, nodes })
 }
@@ -83,13 +83,13 @@ fn split(p: &Problem<'_>, set: &[usize]) -> Vec<Take> {
     let k = set.len();
     let capacity_binds = set.iter().any(|&c| {
         let reach: u64 = (0..groups).map(|g| u64::from(p.demand[g].min(p.supply(c, g)))).sum();
-        reach > u64::from(p.cands[c].cap)
+        reach > u64::from(p.cands.cap(c))
     });
     let mut alloc = vec![0u32; groups * k];
     if !capacity_binds {
         let mut order: Vec<usize> = (0..k).collect();
         for g in 0..groups {
-            order.sort_by_key(|&m| (p.unit_score(set[m], g), p.cands[set[m]].node));
+            order.sort_by_key(|&m| (p.unit_score(set[m], g), p.cands.node(set[m])));
             let mut want = p.demand[g];
             for &m in &order {
                 let units = want.min(p.supply(set[m], g));
@@ -141,7 +141,7 @@ fn flow(p: &Problem<'_>, set: &[usize], alloc: &mut [u32]) {
         }
     }
     for (m, &c) in set.iter().enumerate() {
-        add(&mut edges, &mut adj, 1 + groups + m, t, p.cands[c].cap, Score::default());
+        add(&mut edges, &mut adj, 1 + groups + m, t, p.cands.cap(c), Score::default());
     }
     loop {
         let mut dist: Vec<Option<Score>> = vec![None; n];
@@ -272,7 +272,7 @@ fn whole(p: &Problem<'_>, set: &[usize]) -> Vec<Take> {
         p,
         set,
         left: set.iter().flat_map(|&c| (0..groups).map(move |g| p.supply(c, g))).collect(),
-        cap: set.iter().map(|&c| p.cands[c].cap).collect(),
+        cap: set.iter().map(|&c| p.cands.cap(c)).collect(),
         used: vec![0; set.len()],
         current: vec![None; p.lines.len()],
         best: None,

@@ -49,12 +49,15 @@ pub(crate) fn solve(p: &Problem<'_>) -> Option<Solution> {
         return None;
     }
     // Already canonical when every node is used and the set is in network order.
-    let in_order = s.nodes.len() == set.len() && set.windows(2).all(|w| p.cands[w[0]].node < p.cands[w[1]].node);
+    let in_order = s.nodes.len() == set.len() && set.windows(2).all(|w| p.cands.node(w[0]) < p.cands.node(w[1]));
     Some(if in_order { s } else { canonical(p, s) })
 }
 
 struct Greedy<'p, 'a, V> {
     p: &'p Problem<'a>,
+    /// One line per sku (so line `l` is sku group `l`), lines split freely, no stock-depth
+    /// ranker: the common case, with the shortest reach.
+    plain: bool,
     /// Reused per-sku buffer for lines sharing a sku.
     left: Vec<u32>,
     best: Best<V>,
@@ -62,28 +65,36 @@ struct Greedy<'p, 'a, V> {
 
 impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
     fn new(p: &'p Problem<'a>) -> Self {
-        Greedy { p, left: Vec::with_capacity(p.demand.len()), best: Best::new() }
+        let plain = p.distinct && p.split_lines && !p.has_depth();
+        Greedy { p, plain, left: Vec::with_capacity(p.demand.len()), best: Best::new() }
     }
 
-    #[inline]
+    #[inline(always)]
     fn fixed_lb(&self, c: usize) -> V {
-        V::of(&self.p.cands[c].fixed_lb)
+        V::fixed_lb(&self.p.cands, c)
     }
 
-    #[inline]
+    #[inline(always)]
     fn fixed(&self, c: usize) -> V {
         V::of(&self.p.fixed(c))
     }
 
     /// What candidate `c` would add given what is still open: units and their per-unit score.
-    #[inline]
+    #[inline(always)]
     fn reach(&mut self, c: usize, open: &[u32]) -> (u32, V) {
         let p = self.p;
+        if self.plain {
+            // One line per sku, lines split freely, no depth: each sku adds what is open of it
+            // up to its stock, and capacity caps the sum.
+            let units = p.supply_row(c).iter().zip(open).fold(0u32, |a, (&s, &o)| a.saturating_add(s.min(o)));
+            let units = units.min(p.cands.cap(c));
+            return (units, V::unit(&p.cands, c).times(units));
+        }
         if !p.has_depth() {
             let units = p.reach_units(c, open, &mut self.left);
-            return (units, V::of(&p.cands[c].unit).times(units));
+            return (units, V::unit(&p.cands, c).times(units));
         }
-        let mut cap = p.cands[c].cap;
+        let mut cap = p.cands.cap(c);
         let mut units = 0u32;
         let left = &mut self.left;
         left.clear();
@@ -110,7 +121,7 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
         let p = self.p;
         self.left.clear();
         self.left.extend_from_slice(p.supply_row(c));
-        let mut cap = p.cands[c].cap;
+        let mut cap = p.cands.cap(c);
         for (need, want) in p.lines.iter().zip(open.iter_mut()) {
             if *want == 0 || cap == 0 {
                 continue;
@@ -125,19 +136,19 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
 
     /// Is `(units, score)` a better fill than `best`? Most units, then lowest score, then lowest
     /// node index (deterministic whatever order candidates were gathered in).
-    #[inline]
+    #[inline(always)]
     fn better_fill(&self, c: usize, units: u32, score: V, best: &Option<Fill<V>>) -> bool {
         match best {
             None => true,
             Some((b, bu, bs)) => {
                 units > *bu
-                    || (units == *bu && (score < *bs || (score == *bs && self.p.cands[c].node < self.p.cands[*b].node)))
+                    || (units == *bu && (score < *bs || (score == *bs && self.p.cands.node(c) < self.p.cands.node(*b))))
             }
         }
     }
 
     /// Lowest score per unit added (ties: more units, lower node index).
-    #[inline]
+    #[inline(always)]
     fn per_unit_better(&self, c: usize, units: u32, score: V, other: &Fill<V>) -> bool {
         let (o, ou, os) = other;
         if score.per_unit_lt(units, os, *ou) {
@@ -146,12 +157,12 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
         if os.per_unit_lt(*ou, &score, units) {
             return false;
         }
-        units > *ou || (units == *ou && self.p.cands[c].node < self.p.cands[*o].node)
+        units > *ou || (units == *ou && self.p.cands.node(c) < self.p.cands.node(*o))
     }
 
     /// Offers candidate `c` adding `(units, part)` as a fill: kept when it beats `best`, with
     /// the distance priced exactly only when its lower bound would.
-    #[inline]
+    #[inline(always)]
     fn offer_fill(&self, c: usize, units: u32, part: V, best: &mut Option<Fill<V>>) {
         if self.better_fill(c, units, self.fixed_lb(c).plus(part), best) {
             let exact = self.fixed(c).plus(part);
@@ -162,7 +173,7 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
     }
 
     /// Offers candidate `c` as the next cover pick (lowest score per unit added).
-    #[inline]
+    #[inline(always)]
     fn offer_pick(&self, c: usize, units: u32, part: V, pick: &mut Option<Fill<V>>) {
         if pick.as_ref().is_none_or(|b| self.per_unit_better(c, units, self.fixed_lb(c).plus(part), b)) {
             let exact = self.fixed(c).plus(part);
@@ -174,13 +185,13 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
 
     /// True when a single fill of every open unit already beats anything `c` could add alone
     /// (every term is non-negative: `c` pays at least its fixed bound).
-    #[inline]
+    #[inline(always)]
     fn fill_prunes(&self, c: usize, needed: u32, best: &Option<Fill<V>>) -> bool {
         best.as_ref().is_some_and(|b| b.1 == needed && self.fixed_lb(c) > b.2)
     }
 
     /// True when `c`'s fixed bound spread over every open unit cannot beat `pick` per unit.
-    #[inline]
+    #[inline(always)]
     fn pick_prunes(&self, c: usize, open_units: u32, pick: &Option<Fill<V>>) -> bool {
         pick.as_ref().is_some_and(|b| !self.fixed_lb(c).per_unit_lt(open_units, &b.2, b.1))
     }
@@ -206,7 +217,7 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
                 self.reach(c, &full)
             } else {
                 let units = p.could_supply(c);
-                (units, V::of(&p.cands[c].unit).times(units))
+                (units, V::unit(&p.cands, c).times(units))
             };
             if units == 0 {
                 continue;

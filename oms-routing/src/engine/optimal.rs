@@ -43,7 +43,7 @@ impl Search<'_, '_> {
     fn dfs(&mut self, from: usize, fixed_lb: Score) {
         for i in from..self.order.len() {
             let c = self.order[i];
-            let lb = fixed_lb + self.p.cands[c].fixed_lb;
+            let lb = fixed_lb + self.p.cands.fixed_lb(c);
             let reachable = self.reachable_units(i);
             // Under a reject policy only complete plans count, incumbent or not.
             if !self.p.backorder && reachable < self.p.total {
@@ -77,11 +77,11 @@ impl Search<'_, '_> {
 fn cannot_fill(p: &Problem<'_>) -> bool {
     let n = p.cands.len();
     let short = (0..p.demand.len()).any(|g| {
-        let reach: u64 = (0..n).map(|c| u64::from(p.supply(c, g).min(p.cands[c].cap))).sum();
+        let reach: u64 = (0..n).map(|c| u64::from(p.supply(c, g).min(p.cands.cap(c)))).sum();
         reach < u64::from(p.demand[g])
     });
     short
-        || (!p.split_lines && p.lines.iter().any(|l| (0..n).all(|c| p.supply(c, l.group).min(p.cands[c].cap) < l.qty)))
+        || (!p.split_lines && p.lines.iter().any(|l| (0..n).all(|c| p.supply(c, l.group).min(p.cands.cap(c)) < l.qty)))
 }
 
 /// The best plan, starting from `incumbent` (a greedy plan, to prune early).
@@ -91,7 +91,7 @@ pub(crate) fn solve(p: &Problem<'_>, incumbent: Option<Solution>) -> Option<Solu
     }
     let groups = p.demand.len();
     let mut order: Vec<usize> = (0..p.cands.len()).collect();
-    order.sort_by(|&a, &b| p.cands[a].fixed_lb.cmp(&p.cands[b].fixed_lb).then(p.cands[a].node.cmp(&p.cands[b].node)));
+    order.sort_by(|&a, &b| p.cands.fixed_lb(a).cmp(&p.cands.fixed_lb(b)).then(p.cands.node(a).cmp(&p.cands.node(b))));
     let mut suffix = vec![0u64; (order.len() + 1) * groups];
     for i in (0..order.len()).rev() {
         for g in 0..groups {

@@ -26,7 +26,7 @@ pub(crate) struct Quote<V> {
 fn capacity_binds(p: &Problem<'_>, set: &[usize]) -> bool {
     set.iter().any(|&c| {
         let reach: u64 = p.supply_row(c).iter().zip(&p.demand).map(|(&s, &d)| u64::from(d.min(s))).sum();
-        reach > u64::from(p.cands[c].cap)
+        reach > u64::from(p.cands.cap(c))
     })
 }
 
@@ -52,7 +52,7 @@ pub(crate) fn quote<V: Value>(p: &Problem<'_>, set: &[usize]) -> Option<Quote<V>
                 n += 1;
             }
         }
-        let key = |m: usize| (V::of(&p.unit_score(set[m], g)), p.cands[set[m]].node);
+        let key = |m: usize| (V::of(&p.unit_score(set[m], g)), p.cands.node(set[m]));
         // Insertion sort: a handful of members.
         for i in 1..n {
             let mut j = i;

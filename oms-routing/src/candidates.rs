@@ -1,0 +1,180 @@
+//! The candidates of one problem.
+//!
+//! Engines read a few numbers of every candidate many times per order (its fixed-score bound,
+//! unit score, capacity, node): they sit together in one 56-byte row, with only the first
+//! level of each score; the other levels (rankings with more than one) live in a separate
+//! array, so a one-level ranking (cost alone, or a weighted sum) never touches them.
+//! Everything is read through methods taking the candidate's index.
+
+use std::cell::Cell;
+
+use crate::NodeIndex;
+use crate::problem::Source;
+use crate::rules::ranker::MAX_LEVELS;
+use crate::score::Score;
+
+/// Levels of a score beyond the first.
+type Deeper = [i64; MAX_LEVELS - 1];
+
+/// One candidate's numbers the engines read together.
+#[derive(Debug, Clone)]
+struct Row {
+    node: NodeIndex,
+    cap: u32,
+    /// First level of: the fixed score's lower bound (chord distance), the fixed score before
+    /// distance, the score per unit.
+    lb: i64,
+    base: i64,
+    unit: i64,
+    source: Source,
+    /// Exact distance to the destination in km, priced on first use (NaN: not yet).
+    km: Cell<f64>,
+}
+
+/// Candidate nodes of one order under one strategy (indexes `0..len()`).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Candidates {
+    rows: Vec<Row>,
+    /// The other levels of the three scores, when the ranking has more than one.
+    deeper: Vec<[Deeper; 3]>,
+    deep: bool,
+}
+
+fn first(s: &Score) -> i64 {
+    s.0[0]
+}
+
+fn rest(s: &Score) -> Deeper {
+    let mut r = [0; MAX_LEVELS - 1];
+    r.copy_from_slice(&s.0[1..]);
+    r
+}
+
+fn join(first: i64, rest: Option<&Deeper>) -> Score {
+    let mut s = Score::default();
+    s.0[0] = first;
+    if let Some(r) = rest {
+        s.0[1..].copy_from_slice(r);
+    }
+    s
+}
+
+impl Candidates {
+    /// Empties the table for an order whose ranking has more than one level (`deep`) or not.
+    pub fn reset(&mut self, deep: bool) {
+        self.rows.clear();
+        self.deeper.clear();
+        self.deep = deep;
+    }
+
+    /// Adds a candidate: its node, how it reaches the customer, units of capacity left
+    /// (`u32::MAX`: unlimited), its scores, and its exact distance when already known (NaN
+    /// otherwise).
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)] // one field each
+    pub fn push(&mut self, node: NodeIndex, source: Source, cap: u32, lb: &Score, base: &Score, unit: &Score, km: f64) {
+        self.rows.push(Row {
+            node,
+            cap,
+            lb: first(lb),
+            base: first(base),
+            unit: first(unit),
+            source,
+            km: Cell::new(km),
+        });
+        if self.deep {
+            self.deeper.push([rest(lb), rest(base), rest(unit)]);
+        }
+    }
+
+    /// Removes the last candidate.
+    pub fn pop(&mut self) {
+        self.rows.pop();
+        self.deeper.truncate(self.rows.len());
+    }
+
+    /// Keeps the first `n` candidates.
+    pub fn truncate(&mut self, n: usize) {
+        self.rows.truncate(n);
+        self.deeper.truncate(n);
+    }
+
+    /// Copies candidate `from` over candidate `to` (compaction).
+    pub fn copy(&mut self, from: usize, to: usize) {
+        self.rows[to] = self.rows[from].clone();
+        if self.deep {
+            self.deeper[to] = self.deeper[from];
+        }
+    }
+
+    /// Number of candidates.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// True when there is no candidate.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The candidate's node.
+    #[inline]
+    pub fn node(&self, c: usize) -> NodeIndex {
+        self.rows[c].node
+    }
+
+    /// Units of capacity it has left (`u32::MAX`: unlimited).
+    #[inline]
+    pub fn cap(&self, c: usize) -> u32 {
+        self.rows[c].cap
+    }
+
+    /// How it reaches the customer.
+    #[inline]
+    pub fn source(&self, c: usize) -> Source {
+        self.rows[c].source
+    }
+
+    /// Its exact distance to the destination, once priced (NaN before).
+    #[inline]
+    pub(crate) fn km(&self, c: usize) -> &Cell<f64> {
+        &self.rows[c].km
+    }
+
+    fn deeper(&self, c: usize, which: usize) -> Option<&Deeper> {
+        if self.deep { self.deeper.get(c).map(|d| &d[which]) } else { None }
+    }
+
+    /// A lower bound of its fixed score (distance at its chord bound, rounded down): every
+    /// plan using it pays at least this.
+    #[inline]
+    pub fn fixed_lb(&self, c: usize) -> Score {
+        join(self.rows[c].lb, self.deeper(c, 0))
+    }
+
+    /// Its fixed score before the distance-dependent parts.
+    #[inline]
+    pub fn base(&self, c: usize) -> Score {
+        join(self.rows[c].base, self.deeper(c, 1))
+    }
+
+    /// Its score per unit (before any stock-depth part).
+    #[inline]
+    pub fn unit(&self, c: usize) -> Score {
+        join(self.rows[c].unit, self.deeper(c, 2))
+    }
+
+    /// First level of [`Candidates::fixed_lb`] (all of it for a one-level ranking).
+    #[inline]
+    pub fn fixed_lb_first(&self, c: usize) -> i64 {
+        self.rows[c].lb
+    }
+
+    /// First level of [`Candidates::unit`].
+    #[inline]
+    pub fn unit_first(&self, c: usize) -> i64 {
+        self.rows[c].unit
+    }
+}
