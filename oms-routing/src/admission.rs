@@ -183,6 +183,31 @@ pub(crate) struct Gate<'g, 'a> {
 }
 
 impl Gate<'_, '_> {
+    /// True when this order's nodes can take [`Gate::admit_shipping`]: a ship order, the
+    /// scenario's objective (cost alone), no request-dependent rule.
+    pub fn ships_by_cost(&self) -> bool {
+        self.pickup.is_none() && self.objective.cost_only && !self.admission.dynamic && self.point.is_some()
+    }
+
+    /// [`Gate::admit`] for a ship order under [`Gate::ships_by_cost`] and a node that is not
+    /// excluded: `None` when the node fails an order-independent check (take the full path).
+    #[inline(always)]
+    pub fn admit_shipping(&self, index: NodeIndex, cands: &mut Candidates) -> Option<std::result::Result<(), Removal>> {
+        if self.admission.plain.get(index.get()).is_none_or(|b| b & PLAIN_SHIP == 0) {
+            return None;
+        }
+        let (cap, exhausted) = self.usage.left(index);
+        if exhausted {
+            return Some(Err(Removal::CapacityExhausted));
+        }
+        let (facts, Some((_, v))) = (self.network.facts(index), self.point) else { return None };
+        let km_lb = km_lower_bound(&facts.unit_vector, &v);
+        let base = facts.shipment_cost.micros();
+        let lb = base.saturating_add(facts.cost_per_km.per_km_floor(km_lb).micros());
+        cands.push_first(index, Source::Ship, cap, lb, base, facts.unit_cost.micros());
+        Some(Ok(()))
+    }
+
     /// The built-in checks, then the strategy's filters, in order; the first failure names the
     /// removal. An admitted node is pushed as the last candidate.
     #[inline(always)]

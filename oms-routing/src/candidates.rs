@@ -18,7 +18,7 @@ type Deeper = [i64; MAX_LEVELS - 1];
 
 /// One candidate's numbers the engines read together.
 #[derive(Debug, Clone)]
-struct Row {
+pub(crate) struct Row {
     node: NodeIndex,
     cap: u32,
     /// First level of: the fixed score's lower bound (chord distance), the fixed score before
@@ -38,6 +38,26 @@ pub(crate) struct Candidates {
     /// The other levels of the three scores, when the ranking has more than one.
     deeper: Vec<[Deeper; 3]>,
     deep: bool,
+}
+
+impl Row {
+    /// First level of the fixed score's lower bound.
+    #[inline(always)]
+    pub fn lb_first(&self) -> i64 {
+        self.lb
+    }
+
+    /// First level of the score per unit.
+    #[inline(always)]
+    pub fn unit_first(&self) -> i64 {
+        self.unit
+    }
+
+    /// Units of capacity left.
+    #[inline(always)]
+    pub fn cap(&self) -> u32 {
+        self.cap
+    }
 }
 
 fn first(s: &Score) -> i64 {
@@ -87,10 +107,12 @@ impl Candidates {
         }
     }
 
-    /// Removes the last candidate.
-    pub fn pop(&mut self) {
-        self.rows.pop();
-        self.deeper.truncate(self.rows.len());
+    /// [`Candidates::push`] for a one-level ranking, with scores given as their single level
+    /// and the distance not yet priced.
+    #[inline(always)]
+    pub fn push_first(&mut self, node: NodeIndex, source: Source, cap: u32, lb: i64, base: i64, unit: i64) {
+        debug_assert!(!self.deep);
+        self.rows.push(Row { node, cap, lb, base, unit, source, km: Cell::new(f64::NAN) });
     }
 
     /// Keeps the first `n` candidates.
@@ -164,6 +186,12 @@ impl Candidates {
     #[inline]
     pub fn unit(&self, c: usize) -> Score {
         join(self.rows[c].unit, self.deeper(c, 2))
+    }
+
+    /// Every candidate's row, in index order (for loops over all candidates).
+    #[inline]
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
     }
 
     /// First level of [`Candidates::fixed_lb`] (all of it for a one-level ranking).

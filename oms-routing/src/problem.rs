@@ -6,7 +6,7 @@ use oms_core::GeoPoint;
 use crate::admission::{Admission, Gate};
 use crate::candidates::Candidates;
 use crate::explain::Removal;
-use crate::gather::{EXCLUDED, Gather, UNSEEN};
+use crate::gather::{Gather, Slots};
 use crate::network::{NodeFacts, unit_vector};
 use crate::rules::strategy::Strategy;
 use crate::score::{Measure, Objective, Score};
@@ -16,8 +16,7 @@ use crate::{Cost, Destination, Error, Network, NodeIndex, Request, Result, Stock
 /// thread and pass it to [`Router::route_with`](crate::Router::route_with).
 #[derive(Debug, Default, Clone)]
 pub struct Scratch {
-    slot: Vec<u32>,
-    touched: Vec<u32>,
+    slots: Slots,
     /// Transfer cost to the current pickup point per node, in millionths (-1: no path).
     transfer: Vec<i64>,
     /// Buffers lent to each problem and returned after it.
@@ -84,6 +83,18 @@ pub(crate) struct Problem<'a> {
     pub held: Vec<u64>,
     pub total: u32,
     point: Option<GeoPoint>,
+}
+
+/// Units each candidate could supply alone when every line has its own sku (`qty[k]` units of
+/// sku `k`) and lines split freely.
+fn fill_full<const K: usize>(full: &mut Vec<u32>, supply: &[u32], cands: &Candidates, qty: [u32; K]) {
+    for (row, cand) in supply.chunks_exact(K).zip(cands.rows()) {
+        let mut units = 0;
+        for k in 0..K {
+            units += row[k].min(qty[k]);
+        }
+        full.push(units.min(cand.cap()));
+    }
 }
 
 /// The distance-dependent parts of a candidate's fixed score, at `km` (floored for a bound).
@@ -171,14 +182,10 @@ impl<'a> Problem<'a> {
                 (p.and_then(|p| network.node(p)).map(|n| n.location()), p)
             }
         };
-        if scratch.slot.len() != network.len() {
-            scratch.slot = vec![UNSEEN; network.len()];
-        }
-        scratch.touched.clear();
+        scratch.slots.begin(network.len());
         for id in request.excluded() {
             if let Some(ix) = network.index_of(id) {
-                scratch.slot[ix.get()] = EXCLUDED;
-                scratch.touched.push(ix.get() as u32);
+                scratch.slots.exclude(ix);
             }
         }
         if let Some(p) = pickup {
@@ -211,21 +218,16 @@ impl<'a> Problem<'a> {
                 pickup,
                 transfer: &scratch.transfer,
             },
+            slots: &mut scratch.slots,
             cands: &mut cands,
-            slot: &mut scratch.slot,
-            touched: &mut scratch.touched,
-            any_excluded: !request.excluded().is_empty(),
             supply: &mut supply,
             removed: &mut removed,
             held: &mut held,
             holders: &mut holders,
             spans: &mut spans,
         };
-        gather.run(stock, request, &firsts);
+        gather.run(stock, groups, |g| firsts.get(g).and_then(|&l| all.get(l)).map(|l| &l.sku));
         scratch.firsts = firsts;
-        for &t in &scratch.touched {
-            scratch.slot[t as usize] = UNSEEN;
-        }
         if let Some(p) = pickup {
             for &(source, _) in network.transfers_to(p) {
                 scratch.transfer[source.get()] = -1;
@@ -255,10 +257,20 @@ impl<'a> Problem<'a> {
         };
         problem.full.clear();
         if problem.distinct && problem.split_lines {
-            // Capacity caps the sum; each line takes what its sku's row offers.
-            for (c, row) in problem.supply.chunks_exact(groups.max(1)).enumerate() {
-                let units = problem.lines.iter().zip(row).fold(0u32, |a, (l, &s)| a.saturating_add(l.qty.min(s)));
-                problem.full.push(units.min(problem.cands.cap(c)));
+            // Capacity caps the sum; each line (its own sku) takes what its row offers. Lines
+            // total at most u32::MAX units, so the sum cannot overflow.
+            let full = &mut problem.full;
+            match problem.lines.as_slice() {
+                [a] => fill_full(full, &problem.supply, &problem.cands, [a.qty]),
+                [a, b] => fill_full(full, &problem.supply, &problem.cands, [a.qty, b.qty]),
+                [a, b, c] => fill_full(full, &problem.supply, &problem.cands, [a.qty, b.qty, c.qty]),
+                [a, b, c, d] => fill_full(full, &problem.supply, &problem.cands, [a.qty, b.qty, c.qty, d.qty]),
+                lines => {
+                    for (c, row) in problem.supply.chunks_exact(groups.max(1)).enumerate() {
+                        let units: u32 = lines.iter().zip(row).map(|(l, &s)| l.qty.min(s)).sum();
+                        full.push(units.min(problem.cands.cap(c)));
+                    }
+                }
             }
         } else {
             let open: Vec<u32> = problem.lines.iter().map(|l| l.qty).collect();
@@ -358,6 +370,12 @@ impl<'a> Problem<'a> {
             Source::Local => Cost::ZERO,
         };
         fixed + facts.unit_cost.times(units)
+    }
+
+    /// [`Problem::could_supply`] of every candidate, in index order.
+    #[inline]
+    pub fn full(&self) -> &[u32] {
+        &self.full
     }
 
     /// Units the candidate could supply alone towards the whole order (stock, capacity, whole

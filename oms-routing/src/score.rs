@@ -4,10 +4,11 @@
 //! score is `Σ fixed(node) + Σ unit(node, sku) × units`, one `i64` per lexicographic level.
 //! All terms are non-negative, which is what lets the engines prune with lower bounds.
 
+use std::cmp::Ordering;
 use std::ops::Add;
 
 use crate::Ranking;
-use crate::candidates::Candidates;
+use crate::candidates::{Candidates, Row};
 use crate::rules::ranker::{MAX_LEVELS, Ranker};
 use crate::rules::strategy::Strategy;
 
@@ -56,6 +57,12 @@ pub(crate) trait Value: Copy + Ord + Default + std::fmt::Debug {
     fn fixed_lb(cands: &Candidates, c: usize) -> Self;
     /// Candidate `c`'s score per unit (before any stock-depth part).
     fn unit(cands: &Candidates, c: usize) -> Self;
+    /// [`Value::fixed_lb`] when the caller holds the candidate's row.
+    fn fixed_lb_at(cands: &Candidates, c: usize, row: &Row) -> Self;
+    /// [`Value::unit`] when the caller holds the candidate's row.
+    fn unit_at(cands: &Candidates, c: usize, row: &Row) -> Self;
+    /// `self / ka` against `other / kb` (both counts > 0), compared exactly.
+    fn per_unit_cmp(&self, ka: u32, other: &Self, kb: u32) -> Ordering;
     /// `self + other`, saturating.
     fn plus(self, other: Self) -> Self;
     /// `self × k`, saturating.
@@ -76,6 +83,24 @@ impl Value for Score {
     #[inline]
     fn unit(cands: &Candidates, c: usize) -> Score {
         cands.unit(c)
+    }
+    #[inline]
+    fn fixed_lb_at(cands: &Candidates, c: usize, _: &Row) -> Score {
+        cands.fixed_lb(c)
+    }
+    #[inline]
+    fn unit_at(cands: &Candidates, c: usize, _: &Row) -> Score {
+        cands.unit(c)
+    }
+    #[inline]
+    fn per_unit_cmp(&self, ka: u32, other: &Score, kb: u32) -> Ordering {
+        for (a, b) in self.0.iter().zip(other.0) {
+            let (l, r) = (i128::from(*a) * i128::from(kb), i128::from(b) * i128::from(ka));
+            if l != r {
+                return l.cmp(&r);
+            }
+        }
+        Ordering::Equal
     }
     #[inline]
     fn plus(self, other: Score) -> Score {
@@ -103,6 +128,18 @@ impl Value for i64 {
     #[inline]
     fn unit(cands: &Candidates, c: usize) -> i64 {
         cands.unit_first(c)
+    }
+    #[inline(always)]
+    fn fixed_lb_at(_: &Candidates, _: usize, row: &Row) -> i64 {
+        row.lb_first()
+    }
+    #[inline(always)]
+    fn unit_at(_: &Candidates, _: usize, row: &Row) -> i64 {
+        row.unit_first()
+    }
+    #[inline(always)]
+    fn per_unit_cmp(&self, ka: u32, other: &i64, kb: u32) -> Ordering {
+        (i128::from(*self) * i128::from(kb)).cmp(&(i128::from(*other) * i128::from(ka)))
     }
     #[inline]
     fn plus(self, other: i64) -> i64 {

@@ -38,6 +38,23 @@ fn only_open_group(p: &Problem<'_>, open: &[u32]) -> Option<usize> {
     found
 }
 
+/// What candidate `c` adds to `open` when every line has its own sku (line `k` is sku group
+/// `k`), lines split freely and no stock-depth ranker applies: each sku adds what is open of it
+/// up to its stock, and capacity caps the sum.
+#[inline(always)]
+fn plain_reach<'p, V: Value, const K: usize>(p: &'p Problem<'_>, open: [u32; K]) -> impl FnMut(usize) -> (u32, V) + 'p {
+    move |c| {
+        let Ok(row) = <&[u32; K]>::try_from(p.supply_row(c)) else { return (0, V::default()) };
+        let mut units = 0u32;
+        for k in 0..K {
+            // At most the order's units, which fit a u32: no overflow.
+            units += row[k].min(open[k]);
+        }
+        let units = units.min(p.cands.cap(c));
+        (units, V::unit(&p.cands, c).times(units))
+    }
+}
+
 /// The greedy plan, if any acceptable one was found.
 pub(crate) fn solve(p: &Problem<'_>) -> Option<Solution> {
     if p.cands.is_empty() {
@@ -80,23 +97,23 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
     }
 
     /// What candidate `c` would add given what is still open: units and their per-unit score.
-    #[inline(always)]
     fn reach(&mut self, c: usize, open: &[u32]) -> (u32, V) {
+        let mut left = std::mem::take(&mut self.left);
+        let found = self.reach_into(c, open, &mut left);
+        self.left = left;
+        found
+    }
+
+    /// [`Greedy::reach`] with a buffer for lines sharing a sku.
+    #[inline(always)]
+    fn reach_into(&self, c: usize, open: &[u32], left: &mut Vec<u32>) -> (u32, V) {
         let p = self.p;
-        if self.plain {
-            // One line per sku, lines split freely, no depth: each sku adds what is open of it
-            // up to its stock, and capacity caps the sum.
-            let units = p.supply_row(c).iter().zip(open).fold(0u32, |a, (&s, &o)| a.saturating_add(s.min(o)));
-            let units = units.min(p.cands.cap(c));
-            return (units, V::unit(&p.cands, c).times(units));
-        }
         if !p.has_depth() {
-            let units = p.reach_units(c, open, &mut self.left);
+            let units = p.reach_units(c, open, left);
             return (units, V::unit(&p.cands, c).times(units));
         }
         let mut cap = p.cands.cap(c);
         let mut units = 0u32;
-        let left = &mut self.left;
         left.clear();
         left.extend_from_slice(p.supply_row(c));
         let mut part = V::default();
@@ -151,13 +168,11 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
     #[inline(always)]
     fn per_unit_better(&self, c: usize, units: u32, score: V, other: &Fill<V>) -> bool {
         let (o, ou, os) = other;
-        if score.per_unit_lt(units, os, *ou) {
-            return true;
+        match score.per_unit_cmp(units, os, *ou) {
+            std::cmp::Ordering::Less => true,
+            std::cmp::Ordering::Greater => false,
+            std::cmp::Ordering::Equal => units > *ou || (units == *ou && self.p.cands.node(c) < self.p.cands.node(*o)),
         }
-        if os.per_unit_lt(*ou, &score, units) {
-            return false;
-        }
-        units > *ou || (units == *ou && self.p.cands.node(c) < self.p.cands.node(*o))
     }
 
     /// Offers candidate `c` adding `(units, part)` as a fill: kept when it beats `best`, with
@@ -202,53 +217,92 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
         let p = self.p;
         let mut single: Option<Fill<V>> = None;
         let mut anchors: Vec<Fill<V>> = Vec::with_capacity(ANCHORS + 1);
-        let full: Vec<u32> = if p.has_depth() { p.lines.iter().map(|l| l.qty).collect() } else { Vec::new() };
-        for c in 0..p.cands.len() {
-            // Prune without computing the reach when the fixed part alone loses both contests:
-            // a single fill pays at least `fixed_lb`, an anchor at least `fixed_lb / total` per unit.
-            if self.fill_prunes(c, p.total, &single)
-                && (p.kmax < 2
-                    || (anchors.len() == ANCHORS
-                        && anchors.last().is_some_and(|a| !self.fixed_lb(c).per_unit_lt(p.total, &a.2, a.1))))
+        let two = p.kmax >= 2;
+        let total = p.total;
+        // What a candidate's bound must beat to matter: the score of a single fill of every
+        // unit, and the last anchor once there are enough. A node whose fixed part alone loses
+        // both (a single fill pays at least `fixed_lb`, an anchor at least `fixed_lb / total`
+        // per unit) is skipped without computing what it could add.
+        let mut single_bar: Option<V> = None;
+        let mut anchor_bar: Option<(V, u32)> = None;
+        let depth = p.has_depth();
+        let lines: Vec<u32> = if depth { p.lines.iter().map(|l| l.qty).collect() } else { Vec::new() };
+        let cands = &p.cands;
+        for (c, (row, &could)) in cands.rows().iter().zip(p.full()).enumerate() {
+            let lb = V::fixed_lb_at(cands, c, row);
+            if single_bar.is_some_and(|s| lb > s)
+                && (!two || anchor_bar.is_some_and(|(s, u)| lb.per_unit_cmp(total, &s, u).is_ge()))
             {
                 continue;
             }
-            let (units, part) = if p.has_depth() {
-                self.reach(c, &full)
-            } else {
-                let units = p.could_supply(c);
-                (units, V::unit(&p.cands, c).times(units))
-            };
+            let (units, part) =
+                if depth { self.reach(c, &lines) } else { (could, V::unit_at(cands, c, row).times(could)) };
             if units == 0 {
                 continue;
             }
-            if p.backorder || units == p.total {
-                self.offer_fill(c, units, part, &mut single);
-            }
-            if p.kmax >= 2 {
-                let lb = self.fixed_lb(c).plus(part);
-                if anchors.len() < ANCHORS || anchors.last().is_some_and(|a| self.per_unit_better(c, units, lb, a)) {
-                    let exact = self.fixed(c).plus(part);
-                    if anchors.len() < ANCHORS
-                        || anchors.last().is_some_and(|a| self.per_unit_better(c, units, exact, a))
-                    {
-                        let at = anchors
-                            .iter()
-                            .position(|a| self.per_unit_better(c, units, exact, a))
-                            .unwrap_or(anchors.len());
-                        anchors.insert(at, (c, units, exact));
-                        anchors.truncate(ANCHORS);
+            if (p.backorder || units == total) && self.better_fill(c, units, lb.plus(part), &single) {
+                let exact = self.fixed(c).plus(part);
+                if self.better_fill(c, units, exact, &single) {
+                    single = Some((c, units, exact));
+                    if units == total {
+                        single_bar = Some(exact);
                     }
+                }
+            }
+            if two && anchor_bar.is_none_or(|(s, u)| lb.plus(part).per_unit_cmp(units, &s, u).is_le()) {
+                self.offer_anchor(c, units, part, &mut anchors);
+                if let Some(last) = anchors.get(ANCHORS - 1) {
+                    anchor_bar = Some((last.2, last.1));
                 }
             }
         }
         (single, anchors)
     }
 
+    /// Offers candidate `c` as an anchor (the best few by score per unit).
+    fn offer_anchor(&self, c: usize, units: u32, part: V, anchors: &mut Vec<Fill<V>>) {
+        let lb = self.fixed_lb(c).plus(part);
+        if anchors.len() < ANCHORS || anchors.last().is_some_and(|a| self.per_unit_better(c, units, lb, a)) {
+            let exact = self.fixed(c).plus(part);
+            if anchors.len() < ANCHORS || anchors.last().is_some_and(|a| self.per_unit_better(c, units, exact, a)) {
+                let at = anchors.iter().position(|a| self.per_unit_better(c, units, exact, a)).unwrap_or(anchors.len());
+                anchors.insert(at, (c, units, exact));
+                anchors.truncate(ANCHORS);
+            }
+        }
+    }
+
     /// Scans the candidates that could add to `open` (all but `exclude`) for the best cover pick
     /// and, when `complete` is set, the best single completion (a fill of what is open; it must
     /// fill everything unless backordering).
     fn scan(&mut self, open: &[u32], exclude: &[usize], pick: bool, complete: bool) -> (Option<usize>, Option<usize>) {
+        let p = self.p;
+        if self.plain {
+            // The common case gets a reach unrolled over its few skus.
+            match *open {
+                [a] => return self.scan_with(open, exclude, pick, complete, plain_reach(p, [a])),
+                [a, b] => return self.scan_with(open, exclude, pick, complete, plain_reach(p, [a, b])),
+                [a, b, c] => return self.scan_with(open, exclude, pick, complete, plain_reach(p, [a, b, c])),
+                [a, b, c, d] => return self.scan_with(open, exclude, pick, complete, plain_reach(p, [a, b, c, d])),
+                _ => {}
+            }
+        }
+        let mut left = std::mem::take(&mut self.left);
+        let found = self.scan_with(open, exclude, pick, complete, |c| self.reach_into(c, open, &mut left));
+        self.left = left;
+        found
+    }
+
+    /// [`Greedy::scan`] with `reach(c)`: what candidate `c` adds to `open`.
+    #[inline(always)]
+    fn scan_with(
+        &self,
+        open: &[u32],
+        exclude: &[usize],
+        pick: bool,
+        complete: bool,
+        mut reach: impl FnMut(usize) -> (u32, V),
+    ) -> (Option<usize>, Option<usize>) {
         let p = self.p;
         let needed: u32 = open.iter().sum();
         let mut best_pick: Option<Fill<V>> = None;
@@ -257,7 +311,7 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
         let among = only_open_group(p, open).map(|g| p.holders(g));
         let count = among.map_or(p.cands.len(), <[u32]>::len);
         for i in 0..count {
-            let c = among.map_or(i, |h| h[i] as usize);
+            let c = among.map_or(i, |h| h.get(i).map_or(usize::MAX, |&c| c as usize));
             let (want_pick, want_fill) = (
                 pick && !self.pick_prunes(c, needed, &best_pick),
                 complete && !self.fill_prunes(c, needed, &best_fill),
@@ -265,7 +319,7 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
             if !(want_pick || want_fill) || exclude.contains(&c) {
                 continue;
             }
-            let (units, part) = self.reach(c, open);
+            let (units, part) = reach(c);
             if units == 0 {
                 continue;
             }
