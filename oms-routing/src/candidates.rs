@@ -1,10 +1,11 @@
 //! The candidates of one problem.
 //!
 //! Engines read a few numbers of every candidate many times per order (its fixed-score bound,
-//! unit score, capacity, node): they sit together in one 56-byte row, with only the first
-//! level of each score; the other levels (rankings with more than one) live in a separate
-//! array, so a one-level ranking (cost alone, or a weighted sum) never touches them.
-//! Everything is read through methods taking the candidate's index.
+//! unit score, capacity, what it holds of each sku): they sit together in one row, with only
+//! the first level of each score and the stock of up to [`NARROW`] skus. The other levels
+//! (rankings with more than one) and the stock of wider orders live in side arrays, so the
+//! common order never touches them. Everything is read through methods taking the
+//! candidate's index.
 
 use std::cell::Cell;
 
@@ -15,6 +16,9 @@ use crate::score::Score;
 
 /// Levels of a score beyond the first.
 type Deeper = [i64; MAX_LEVELS - 1];
+
+/// Orders with at most this many skus keep each candidate's stock in its row.
+pub(crate) const NARROW: usize = 4;
 
 /// One candidate's numbers the engines read together.
 #[derive(Debug, Clone)]
@@ -29,18 +33,19 @@ pub(crate) struct Row {
     source: Source,
     /// Exact distance to the destination in km, priced on first use (NaN: not yet).
     km: Cell<f64>,
-}
-
-/// Candidate nodes of one order under one strategy (indexes `0..len()`).
-#[derive(Debug, Default, Clone)]
-pub(crate) struct Candidates {
-    rows: Vec<Row>,
-    /// The other levels of the three scores, when the ranking has more than one.
-    deeper: Vec<[Deeper; 3]>,
-    deep: bool,
+    /// Units of each sku it may promise (narrow orders).
+    supply: [u32; NARROW],
+    /// Units of the order it could supply alone.
+    could: u32,
 }
 
 impl Row {
+    /// The candidate's node.
+    #[inline(always)]
+    pub fn node(&self) -> NodeIndex {
+        self.node
+    }
+
     /// First level of the fixed score's lower bound.
     #[inline(always)]
     pub fn lb_first(&self) -> i64 {
@@ -58,6 +63,32 @@ impl Row {
     pub fn cap(&self) -> u32 {
         self.cap
     }
+
+    /// Units of the order it could supply alone.
+    #[inline(always)]
+    pub fn could(&self) -> u32 {
+        self.could
+    }
+
+    /// Units of each sku it may promise, for an order of `K` skus (`K <= NARROW`).
+    #[inline(always)]
+    pub fn supply_of<const K: usize>(&self) -> Option<&[u32; K]> {
+        self.supply.get(..K).and_then(|s| s.try_into().ok())
+    }
+}
+
+/// Candidate nodes of one order under one strategy (indexes `0..len()`).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Candidates {
+    rows: Vec<Row>,
+    /// The other levels of the three scores, when the ranking has more than one.
+    deeper: Vec<[Deeper; 3]>,
+    deep: bool,
+    /// Skus in the order.
+    groups: usize,
+    /// Stock per candidate and sku (`groups` per candidate) when the order has more skus than
+    /// a row holds.
+    wide: Vec<u32>,
 }
 
 fn first(s: &Score) -> i64 {
@@ -80,20 +111,27 @@ fn join(first: i64, rest: Option<&Deeper>) -> Score {
 }
 
 impl Candidates {
-    /// Empties the table for an order whose ranking has more than one level (`deep`) or not.
-    pub fn reset(&mut self, deep: bool) {
+    /// Empties the table for an order of `groups` skus whose ranking has more than one level
+    /// (`deep`) or not.
+    pub fn reset(&mut self, deep: bool, groups: usize) {
         self.rows.clear();
         self.deeper.clear();
+        self.wide.clear();
         self.deep = deep;
+        self.groups = groups;
     }
 
-    /// Adds a candidate: its node, how it reaches the customer, units of capacity left
-    /// (`u32::MAX`: unlimited), its scores, and its exact distance when already known (NaN
-    /// otherwise).
+    fn is_wide(&self) -> bool {
+        self.groups > NARROW
+    }
+
+    /// Adds a candidate holding nothing yet: its node, how it reaches the customer, units of
+    /// capacity left (`u32::MAX`: unlimited), its scores, and its exact distance when already
+    /// known (NaN otherwise).
     #[inline(always)]
     #[allow(clippy::too_many_arguments)] // one field each
     pub fn push(&mut self, node: NodeIndex, source: Source, cap: u32, lb: &Score, base: &Score, unit: &Score, km: f64) {
-        self.rows.push(Row {
+        self.push_row(Row {
             node,
             cap,
             lb: first(lb),
@@ -101,6 +139,8 @@ impl Candidates {
             unit: first(unit),
             source,
             km: Cell::new(km),
+            supply: [0; NARROW],
+            could: 0,
         });
         if self.deep {
             self.deeper.push([rest(lb), rest(base), rest(unit)]);
@@ -112,13 +152,32 @@ impl Candidates {
     #[inline(always)]
     pub fn push_first(&mut self, node: NodeIndex, source: Source, cap: u32, lb: i64, base: i64, unit: i64) {
         debug_assert!(!self.deep);
-        self.rows.push(Row { node, cap, lb, base, unit, source, km: Cell::new(f64::NAN) });
+        self.push_row(Row {
+            node,
+            cap,
+            lb,
+            base,
+            unit,
+            source,
+            km: Cell::new(f64::NAN),
+            supply: [0; NARROW],
+            could: 0,
+        });
+    }
+
+    #[inline(always)]
+    fn push_row(&mut self, row: Row) {
+        self.rows.push(row);
+        if self.is_wide() {
+            self.wide.resize(self.rows.len() * self.groups, 0);
+        }
     }
 
     /// Keeps the first `n` candidates.
     pub fn truncate(&mut self, n: usize) {
         self.rows.truncate(n);
         self.deeper.truncate(n);
+        self.wide.truncate(n * self.groups);
     }
 
     /// Copies candidate `from` over candidate `to` (compaction).
@@ -126,6 +185,10 @@ impl Candidates {
         self.rows[to] = self.rows[from].clone();
         if self.deep {
             self.deeper[to] = self.deeper[from];
+        }
+        let g = self.groups;
+        if self.is_wide() {
+            self.wide.copy_within(from * g..(from + 1) * g, to * g);
         }
     }
 
@@ -139,6 +202,12 @@ impl Candidates {
     #[inline]
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
+    }
+
+    /// Every candidate's row, in index order (for loops over all candidates).
+    #[inline]
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
     }
 
     /// The candidate's node.
@@ -165,6 +234,50 @@ impl Candidates {
         &self.rows[c].km
     }
 
+    /// Units of each sku (in the order's sku order) candidate `c` may promise.
+    #[inline]
+    pub fn supply_row(&self, c: usize) -> &[u32] {
+        if self.is_wide() {
+            let g = self.groups;
+            self.wide.get(c * g..(c + 1) * g).unwrap_or(&[])
+        } else {
+            self.rows.get(c).and_then(|r| r.supply.get(..self.groups)).unwrap_or(&[])
+        }
+    }
+
+    /// The units of sku `g` candidate `c` may promise, to update while gathering.
+    #[inline(always)]
+    pub fn supply_mut(&mut self, c: usize, g: usize) -> Option<&mut u32> {
+        if self.is_wide() {
+            self.wide.get_mut(c * self.groups + g)
+        } else {
+            self.rows.get_mut(c).and_then(|r| r.supply.get_mut(g))
+        }
+    }
+
+    /// Sets what each candidate could supply alone, `could(c)` for candidate `c`.
+    pub fn set_could(&mut self, mut could: impl FnMut(&Candidates, usize) -> u32) {
+        for c in 0..self.rows.len() {
+            let units = could(self, c);
+            self.rows[c].could = units;
+        }
+    }
+
+    /// Sets what each candidate could supply alone when every line has its own sku (`qty[k]`
+    /// units of sku `k`) and lines split freely: each sku up to its stock, capacity capping
+    /// the sum.
+    pub fn set_could_plain<const K: usize>(&mut self, qty: [u32; K]) {
+        for row in &mut self.rows {
+            let Some(supply) = row.supply.get(..K) else { return };
+            let mut units = 0;
+            for (&s, &q) in supply.iter().zip(&qty) {
+                // The order's lines total at most u32::MAX units: no overflow.
+                units += s.min(q);
+            }
+            row.could = units.min(row.cap);
+        }
+    }
+
     fn deeper(&self, c: usize, which: usize) -> Option<&Deeper> {
         if self.deep { self.deeper.get(c).map(|d| &d[which]) } else { None }
     }
@@ -186,12 +299,6 @@ impl Candidates {
     #[inline]
     pub fn unit(&self, c: usize) -> Score {
         join(self.rows[c].unit, self.deeper(c, 2))
-    }
-
-    /// Every candidate's row, in index order (for loops over all candidates).
-    #[inline]
-    pub fn rows(&self) -> &[Row] {
-        &self.rows
     }
 
     /// First level of [`Candidates::fixed_lb`] (all of it for a one-level ranking).

@@ -47,7 +47,6 @@ pub(crate) struct Gather<'g, 'a> {
     pub gate: Gate<'g, 'a>,
     pub slots: &'g mut Slots,
     pub cands: &'g mut Candidates,
-    pub supply: &'g mut Vec<u32>,
     pub removed: &'g mut Vec<(NodeIndex, Removal)>,
     pub held: &'g mut Vec<u64>,
     pub holders: &'g mut Vec<u32>,
@@ -69,24 +68,24 @@ impl Gather<'_, '_> {
                 Some(holders) => {
                     for &(node, units) in holders {
                         if units > 0 {
-                            self.visit(group, groups, node, units, fast, has_safety);
+                            self.visit(group, node, units, fast, has_safety);
                         }
                     }
                 }
                 None => stock.for_each_holder_indexed(network, sku, &mut |node, units| {
-                    self.visit(group, groups, node, units, fast, has_safety)
+                    self.visit(group, node, units, fast, has_safety)
                 }),
             }
             self.spans.push((start, self.holders.len() as u32));
         }
         if has_safety {
-            self.drop_idle(groups);
+            self.drop_idle();
         }
     }
 
     /// One report of `units` of group `group` at `node`.
     #[inline(always)]
-    fn visit(&mut self, group: usize, groups: usize, node: NodeIndex, units: u32, fast: bool, has_safety: bool) {
+    fn visit(&mut self, group: usize, node: NodeIndex, units: u32, fast: bool, has_safety: bool) {
         let stamp = self.slots.stamp;
         let Some(entry) = self.slots.table.get_mut(node.get()) else { return };
         if let Some(h) = self.held.get_mut(group) {
@@ -108,16 +107,12 @@ impl Gather<'_, '_> {
                 }
                 let c = (self.cands.len() - 1) as u32;
                 *entry = (stamp, c);
-                match [0u32; 4].get(..groups) {
-                    Some(zeros) => self.supply.extend_from_slice(zeros),
-                    None => self.supply.resize(self.supply.len() + groups, 0),
-                }
                 c
             }
             c => c,
         };
         let usable = if has_safety { units.saturating_sub(self.gate.admission.safety(node)) } else { units };
-        if let Some(cell) = self.supply.get_mut(c as usize * groups + group) {
+        if let Some(cell) = self.cands.supply_mut(c as usize, group) {
             if *cell == 0 && usable > 0 {
                 self.holders.push(c);
             }
@@ -126,25 +121,23 @@ impl Gather<'_, '_> {
     }
 
     /// Removes the candidates whose stock is all safety stock: they offer nothing.
-    fn drop_idle(&mut self, groups: usize) {
-        let idle = |supply: &[u32], c: usize| supply[c * groups..(c + 1) * groups].iter().all(|&u| u == 0);
-        if !(0..self.cands.len()).any(|c| idle(self.supply, c)) {
+    fn drop_idle(&mut self) {
+        let idle = |cands: &Candidates, c: usize| cands.supply_row(c).iter().all(|&u| u == 0);
+        if !(0..self.cands.len()).any(|c| idle(self.cands, c)) {
             return;
         }
         let mut renumber = vec![u32::MAX; self.cands.len()];
         let mut kept = 0;
         for c in 0..self.cands.len() {
-            if idle(self.supply, c) {
+            if idle(self.cands, c) {
                 self.removed.push((self.cands.node(c), Removal::SafetyStock));
             } else {
                 self.cands.copy(c, kept);
-                self.supply.copy_within(c * groups..(c + 1) * groups, kept * groups);
                 renumber[c] = kept as u32;
                 kept += 1;
             }
         }
         self.cands.truncate(kept);
-        self.supply.truncate(kept * groups);
         // Idle candidates were never listed as holders; the others move to their new index.
         for h in self.holders.iter_mut() {
             *h = renumber.get(*h as usize).copied().unwrap_or(u32::MAX);

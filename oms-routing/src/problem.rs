@@ -4,7 +4,7 @@
 use oms_core::GeoPoint;
 
 use crate::admission::{Admission, Gate};
-use crate::candidates::Candidates;
+use crate::candidates::{Candidates, NARROW};
 use crate::explain::Removal;
 use crate::gather::{Gather, Slots};
 use crate::network::{NodeFacts, unit_vector};
@@ -21,14 +21,14 @@ pub struct Scratch {
     transfer: Vec<i64>,
     /// Buffers lent to each problem and returned after it.
     cands: Candidates,
-    supply: Vec<u32>,
     holders: Vec<u32>,
     spans: Vec<(u32, u32)>,
     firsts: Vec<usize>,
     lines: Vec<LineNeed>,
     demand: Vec<u32>,
     held: Vec<u64>,
-    full: Vec<u32>,
+    /// The greedy engine's buffers.
+    pub(crate) greedy: crate::engine::greedy::Work,
 }
 
 impl Scratch {
@@ -70,31 +70,16 @@ pub(crate) struct Problem<'a> {
     pub lines: Vec<LineNeed>,
     pub demand: Vec<u32>,
     pub cands: Candidates,
-    supply: Vec<u32>,
     pub removed: Vec<(NodeIndex, Removal)>,
     /// Candidates offering each group (ascending): `holders[spans[g].0..spans[g].1]`.
     holders: Vec<u32>,
     spans: Vec<(u32, u32)>,
     /// True when no two lines share a sku (the common case, with a faster path).
     pub distinct: bool,
-    /// Units each candidate could supply alone towards the whole order.
-    full: Vec<u32>,
     /// Units held anywhere per group, before filters.
     pub held: Vec<u64>,
     pub total: u32,
     point: Option<GeoPoint>,
-}
-
-/// Units each candidate could supply alone when every line has its own sku (`qty[k]` units of
-/// sku `k`) and lines split freely.
-fn fill_full<const K: usize>(full: &mut Vec<u32>, supply: &[u32], cands: &Candidates, qty: [u32; K]) {
-    for (row, cand) in supply.chunks_exact(K).zip(cands.rows()) {
-        let mut units = 0;
-        for k in 0..K {
-            units += row[k].min(qty[k]);
-        }
-        full.push(units.min(cand.cap()));
-    }
 }
 
 /// The distance-dependent parts of a candidate's fixed score, at `km` (floored for a bound).
@@ -197,12 +182,10 @@ impl<'a> Problem<'a> {
             }
         }
         let mut cands = std::mem::take(&mut scratch.cands);
-        let mut supply = std::mem::take(&mut scratch.supply);
         let mut holders = std::mem::take(&mut scratch.holders);
         let mut spans = std::mem::take(&mut scratch.spans);
         let mut held = std::mem::take(&mut scratch.held);
-        cands.reset(!objective.single_level);
-        supply.clear();
+        cands.reset(!objective.single_level, groups);
         held.clear();
         held.resize(groups, 0);
         let mut removed = Vec::new();
@@ -220,7 +203,6 @@ impl<'a> Problem<'a> {
             },
             slots: &mut scratch.slots,
             cands: &mut cands,
-            supply: &mut supply,
             removed: &mut removed,
             held: &mut held,
             holders: &mut holders,
@@ -246,39 +228,32 @@ impl<'a> Problem<'a> {
             lines,
             demand,
             cands,
-            supply,
             removed,
             holders,
             spans,
-            full: std::mem::take(&mut scratch.full),
             held,
             total,
             point,
         };
-        problem.full.clear();
         if problem.distinct && problem.split_lines {
-            // Capacity caps the sum; each line (its own sku) takes what its row offers. Lines
-            // total at most u32::MAX units, so the sum cannot overflow.
-            let full = &mut problem.full;
+            // Each line is its own sku: what a node could supply is a few minimums.
+            let cands = &mut problem.cands;
             match problem.lines.as_slice() {
-                [a] => fill_full(full, &problem.supply, &problem.cands, [a.qty]),
-                [a, b] => fill_full(full, &problem.supply, &problem.cands, [a.qty, b.qty]),
-                [a, b, c] => fill_full(full, &problem.supply, &problem.cands, [a.qty, b.qty, c.qty]),
-                [a, b, c, d] => fill_full(full, &problem.supply, &problem.cands, [a.qty, b.qty, c.qty, d.qty]),
-                lines => {
-                    for (c, row) in problem.supply.chunks_exact(groups.max(1)).enumerate() {
-                        let units: u32 = lines.iter().zip(row).map(|(l, &s)| l.qty.min(s)).sum();
-                        full.push(units.min(problem.cands.cap(c)));
-                    }
-                }
+                [a] => cands.set_could_plain([a.qty]),
+                [a, b] => cands.set_could_plain([a.qty, b.qty]),
+                [a, b, c] => cands.set_could_plain([a.qty, b.qty, c.qty]),
+                [a, b, c, d] => cands.set_could_plain([a.qty, b.qty, c.qty, d.qty]),
+                _ => {}
             }
-        } else {
+        }
+        if !(problem.distinct && problem.split_lines && groups <= NARROW) {
             let open: Vec<u32> = problem.lines.iter().map(|l| l.qty).collect();
             let mut left = Vec::with_capacity(groups);
+            let mut could = Vec::with_capacity(problem.cands.len());
             for c in 0..problem.cands.len() {
-                let units = problem.reach_units(c, &open, &mut left);
-                problem.full.push(units);
+                could.push(problem.reach_units(c, &open, &mut left));
             }
+            problem.cands.set_could(|_, c| could.get(c).copied().unwrap_or(0));
         }
         Ok(problem)
     }
@@ -286,13 +261,11 @@ impl<'a> Problem<'a> {
     /// Hands the problem's buffers back for the next order.
     pub fn recycle(self, scratch: &mut Scratch) {
         scratch.cands = self.cands;
-        scratch.supply = self.supply;
         scratch.holders = self.holders;
         scratch.spans = self.spans;
         scratch.lines = self.lines;
         scratch.demand = self.demand;
         scratch.held = self.held;
-        scratch.full = self.full;
     }
 
     /// The candidates offering group `g`.
@@ -307,14 +280,13 @@ impl<'a> Problem<'a> {
     /// Units of every group candidate `c` can supply.
     #[inline]
     pub fn supply_row(&self, c: usize) -> &[u32] {
-        let g = self.demand.len();
-        self.supply.get(c * g..(c + 1) * g).unwrap_or(&[])
+        self.cands.supply_row(c)
     }
 
     /// Units of group `g` candidate `c` can supply (stock after safety).
     #[inline]
     pub fn supply(&self, c: usize, g: usize) -> u32 {
-        self.supply[c * self.demand.len() + g]
+        self.cands.supply_row(c).get(g).copied().unwrap_or(0)
     }
 
     /// The candidate's exact distance to the destination (priced on first use).
@@ -370,18 +342,6 @@ impl<'a> Problem<'a> {
             Source::Local => Cost::ZERO,
         };
         fixed + facts.unit_cost.times(units)
-    }
-
-    /// [`Problem::could_supply`] of every candidate, in index order.
-    #[inline]
-    pub fn full(&self) -> &[u32] {
-        &self.full
-    }
-
-    /// Units the candidate could supply alone towards the whole order (stock, capacity, whole
-    /// lines when lines may not be split).
-    pub fn could_supply(&self, c: usize) -> u32 {
-        self.full.get(c).copied().unwrap_or(0)
     }
 
     /// What candidate `c` would take of the `open` units of each line: stock (shared by lines of

@@ -107,7 +107,7 @@ impl Router {
             }
             let mut problem =
                 Problem::build(&self.network, strategy, objective, admission, request, stock, usage, scratch)?;
-            let quick = greedy::solve(&problem);
+            let quick = greedy::solve(&problem, &mut scratch.greedy);
             let solution = match strategy.engine {
                 Engine::Greedy => quick,
                 Engine::Optimal => optimal::solve(&problem, quick),
@@ -251,8 +251,8 @@ impl Router {
 /// What the explanation needs of each candidate: its node, what it could supply alone, and
 /// what the plan takes from it (verdicts and costs are written from this when read).
 fn seen(p: &Problem<'_>, solution: Option<&Solution>) -> Vec<Seen> {
-    let mut seen: Vec<Seen> =
-        (0..p.cands.len()).map(|c| Seen { node: p.cands.node(c), could: p.could_supply(c), chosen: 0 }).collect();
+    let mut seen: Vec<Seen> = Vec::with_capacity(p.cands.len());
+    seen.extend(p.cands.rows().iter().map(|row| Seen { node: row.node(), could: row.could(), chosen: 0 }));
     if let Some(s) = solution {
         for t in &s.takes {
             if let Some(entry) = seen.get_mut(t.cand) {

@@ -56,9 +56,8 @@ fn price(p: &Problem<'_>, takes: Vec<Take>) -> Option<Solution> {
 }
 
 /// Group-level amounts `alloc[g * set.len() + k]`, spread over the group's lines in line order.
-fn spread(p: &Problem<'_>, set: &[usize], alloc: &[u32]) -> Vec<Take> {
+fn spread(p: &Problem<'_>, set: &[usize], mut left: Vec<u32>) -> Vec<Take> {
     let k = set.len();
-    let mut left = alloc.to_vec();
     let mut takes = Vec::with_capacity(p.lines.len() + k);
     for (line, need) in p.lines.iter().enumerate() {
         let mut want = need.qty;
@@ -87,11 +86,24 @@ fn split(p: &Problem<'_>, set: &[usize]) -> Vec<Take> {
     });
     let mut alloc = vec![0u32; groups * k];
     if !capacity_binds {
-        let mut order: Vec<usize> = (0..k).collect();
+        // Each sku takes its cheapest members first (ties by node); a small set sorts on the
+        // stack.
+        let mut small = [0usize; 8];
+        let mut large = Vec::new();
+        let order: &mut [usize] = match small.get_mut(..k) {
+            Some(order) => order,
+            None => {
+                large.resize(k, 0);
+                &mut large
+            }
+        };
+        for (m, slot) in order.iter_mut().enumerate() {
+            *slot = m;
+        }
         for g in 0..groups {
             order.sort_by_key(|&m| (p.unit_score(set[m], g), p.cands.node(set[m])));
             let mut want = p.demand[g];
-            for &m in &order {
+            for &m in order.iter() {
                 let units = want.min(p.supply(set[m], g));
                 alloc[g * k + m] = units;
                 want -= units;
@@ -100,7 +112,7 @@ fn split(p: &Problem<'_>, set: &[usize]) -> Vec<Take> {
     } else {
         flow(p, set, &mut alloc);
     }
-    spread(p, set, &alloc)
+    spread(p, set, alloc)
 }
 
 struct Edge {

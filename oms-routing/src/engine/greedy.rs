@@ -13,6 +13,7 @@
 //! distance) already loses is never priced exactly, which keeps an order over a thousand nodes
 //! in microseconds. With a one-level ranking every score is a single `i64` ([`Value`]).
 
+use crate::candidates::Row;
 use crate::engine::quote::Best;
 use crate::engine::{Solution, acceptable, assign, canonical};
 use crate::problem::Problem;
@@ -22,6 +23,16 @@ const ANCHORS: usize = 3;
 
 /// A candidate's fill: `(candidate, units, score)`.
 type Fill<V> = (usize, u32, V);
+
+/// A candidate's fill whose exact score is computed only when a tie needs it.
+struct LazyFill<V> {
+    c: usize,
+    units: u32,
+    /// The per-unit part of its score.
+    part: V,
+    /// Its exact score, once priced.
+    exact: Option<V>,
+}
 
 /// The one sku still open, when only one is.
 fn only_open_group(p: &Problem<'_>, open: &[u32]) -> Option<usize> {
@@ -43,25 +54,45 @@ fn only_open_group(p: &Problem<'_>, open: &[u32]) -> Option<usize> {
 /// up to its stock, and capacity caps the sum.
 #[inline(always)]
 fn plain_reach<'p, V: Value, const K: usize>(p: &'p Problem<'_>, open: [u32; K]) -> impl FnMut(usize) -> (u32, V) + 'p {
+    let cands = &p.cands;
     move |c| {
-        let Ok(row) = <&[u32; K]>::try_from(p.supply_row(c)) else { return (0, V::default()) };
+        let Some((row, supply)) = cands.rows().get(c).and_then(|r| Some((r, r.supply_of::<K>()?))) else {
+            return (0, V::default());
+        };
         let mut units = 0u32;
         for k in 0..K {
             // At most the order's units, which fit a u32: no overflow.
-            units += row[k].min(open[k]);
+            units += supply[k].min(open[k]);
         }
-        let units = units.min(p.cands.cap(c));
-        (units, V::unit(&p.cands, c).times(units))
+        let units = units.min(row.cap());
+        (units, V::unit_at(cands, c, row).times(units))
     }
 }
 
+/// Buffers the greedy engine reuses from order to order (kept in [`Scratch`](crate::Scratch)).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Work {
+    /// Per-sku buffer for lines sharing a sku.
+    left: Vec<u32>,
+    /// Units still open per line.
+    open: Vec<u32>,
+    cover: Vec<usize>,
+    fewer: Vec<usize>,
+    /// The best set found.
+    best: Vec<usize>,
+}
+
 /// The greedy plan, if any acceptable one was found.
-pub(crate) fn solve(p: &Problem<'_>) -> Option<Solution> {
+pub(crate) fn solve(p: &Problem<'_>, work: &mut Work) -> Option<Solution> {
     if p.cands.is_empty() {
         return None;
     }
-    let set = if p.single_level() { Greedy::<i64>::new(p).run() } else { Greedy::<Score>::new(p).run() }?;
-    let s = assign::evaluate(p, &set)?;
+    let found = if p.single_level() { Greedy::<i64>::new(p, work).run() } else { Greedy::<Score>::new(p, work).run() };
+    if !found {
+        return None;
+    }
+    let set = &work.best;
+    let s = assign::evaluate(p, set)?;
     if !acceptable(p, &s) {
         return None;
     }
@@ -78,12 +109,46 @@ struct Greedy<'p, 'a, V> {
     /// Reused per-sku buffer for lines sharing a sku.
     left: Vec<u32>,
     best: Best<V>,
+    work: &'p mut Work,
+}
+
+/// The best few anchors, best first.
+struct Anchors<V> {
+    top: [Fill<V>; ANCHORS],
+    len: usize,
+}
+
+impl<V: Value> Anchors<V> {
+    fn as_slice(&self) -> &[Fill<V>] {
+        self.top.get(..self.len).unwrap_or(&[])
+    }
+
+    fn last(&self) -> Option<&Fill<V>> {
+        self.as_slice().last()
+    }
+
+    fn is_full(&self) -> bool {
+        self.len == ANCHORS
+    }
+
+    /// Inserts at `at`, dropping the last one when full.
+    fn insert(&mut self, at: usize, fill: Fill<V>) {
+        if at >= ANCHORS {
+            return;
+        }
+        let end = self.len.min(ANCHORS - 1);
+        self.top.copy_within(at..end, at + 1);
+        self.top[at] = fill;
+        self.len = (self.len + 1).min(ANCHORS);
+    }
 }
 
 impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
-    fn new(p: &'p Problem<'a>) -> Self {
+    fn new(p: &'p Problem<'a>, work: &'p mut Work) -> Self {
         let plain = p.distinct && p.split_lines && !p.has_depth();
-        Greedy { p, plain, left: Vec::with_capacity(p.demand.len()), best: Best::new() }
+        let left = std::mem::take(&mut work.left);
+        let best = Best::new(std::mem::take(&mut work.best));
+        Greedy { p, plain, left, best, work }
     }
 
     #[inline(always)]
@@ -175,15 +240,31 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
         }
     }
 
-    /// Offers candidate `c` adding `(units, part)` as a fill: kept when it beats `best`, with
-    /// the distance priced exactly only when its lower bound would.
+    /// Offers candidate `c` adding `(units, part)` as a fill: most units, then lowest score, then
+    /// lowest node. Distances are priced only to settle ties on units (a node adding more units
+    /// wins outright).
     #[inline(always)]
-    fn offer_fill(&self, c: usize, units: u32, part: V, best: &mut Option<Fill<V>>) {
-        if self.better_fill(c, units, self.fixed_lb(c).plus(part), best) {
-            let exact = self.fixed(c).plus(part);
-            if self.better_fill(c, units, exact, best) {
-                *best = Some((c, units, exact));
+    fn offer_fill_lazily(&self, c: usize, units: u32, part: V, best: &mut Option<LazyFill<V>>) {
+        let Some(b) = best else {
+            *best = Some(LazyFill { c, units, part, exact: None });
+            return;
+        };
+        if units != b.units {
+            if units > b.units {
+                *best = Some(LazyFill { c, units, part, exact: None });
             }
+            return;
+        }
+        let b_exact = match b.exact {
+            Some(e) => e,
+            None => *b.exact.insert(self.fixed(b.c).plus(b.part)),
+        };
+        if self.fixed_lb(c).plus(part) > b_exact {
+            return; // its exact score is at least its bound
+        }
+        let exact = self.fixed(c).plus(part);
+        if exact < b_exact || (exact == b_exact && self.p.cands.node(c) < self.p.cands.node(b.c)) {
+            *best = Some(LazyFill { c, units, part, exact: Some(exact) });
         }
     }
 
@@ -198,13 +279,6 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
         }
     }
 
-    /// True when a single fill of every open unit already beats anything `c` could add alone
-    /// (every term is non-negative: `c` pays at least its fixed bound).
-    #[inline(always)]
-    fn fill_prunes(&self, c: usize, needed: u32, best: &Option<Fill<V>>) -> bool {
-        best.as_ref().is_some_and(|b| b.1 == needed && self.fixed_lb(c) > b.2)
-    }
-
     /// True when `c`'s fixed bound spread over every open unit cannot beat `pick` per unit.
     #[inline(always)]
     fn pick_prunes(&self, c: usize, open_units: u32, pick: &Option<Fill<V>>) -> bool {
@@ -213,22 +287,26 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
 
     /// One pass over every candidate: the best single fill, and the best anchors by score per
     /// unit of the whole order.
-    fn first_pass(&mut self) -> (Option<Fill<V>>, Vec<Fill<V>>) {
+    fn first_pass(&mut self) -> (Option<Fill<V>>, Anchors<V>) {
         let p = self.p;
         let mut single: Option<Fill<V>> = None;
-        let mut anchors: Vec<Fill<V>> = Vec::with_capacity(ANCHORS + 1);
+        let mut anchors = Anchors { top: [(0, 0, V::default()); ANCHORS], len: 0 };
         let two = p.kmax >= 2;
         let total = p.total;
-        // What a candidate's bound must beat to matter: the score of a single fill of every
-        // unit, and the last anchor once there are enough. A node whose fixed part alone loses
-        // both (a single fill pays at least `fixed_lb`, an anchor at least `fixed_lb / total`
-        // per unit) is skipped without computing what it could add.
+        // A single fill takes the most units any node can supply (all of them when the order
+        // may not be backordered): only nodes supplying exactly that many compete.
+        let target = if p.backorder { p.cands.rows().iter().map(Row::could).max().unwrap_or(0) } else { total };
+        // What a candidate's bound must beat to matter: the score of the best single fill, and
+        // the last anchor once there are enough. A node whose fixed part alone loses both (a
+        // single fill pays at least `fixed_lb`, an anchor at least `fixed_lb / total` per unit)
+        // is skipped without computing what it could add.
         let mut single_bar: Option<V> = None;
         let mut anchor_bar: Option<(V, u32)> = None;
         let depth = p.has_depth();
         let lines: Vec<u32> = if depth { p.lines.iter().map(|l| l.qty).collect() } else { Vec::new() };
         let cands = &p.cands;
-        for (c, (row, &could)) in cands.rows().iter().zip(p.full()).enumerate() {
+        for (c, row) in cands.rows().iter().enumerate() {
+            let could = row.could();
             let lb = V::fixed_lb_at(cands, c, row);
             if single_bar.is_some_and(|s| lb > s)
                 && (!two || anchor_bar.is_some_and(|(s, u)| lb.per_unit_cmp(total, &s, u).is_ge()))
@@ -240,18 +318,18 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
             if units == 0 {
                 continue;
             }
-            if (p.backorder || units == total) && self.better_fill(c, units, lb.plus(part), &single) {
+            if units == target && self.better_fill(c, units, lb.plus(part), &single) {
                 let exact = self.fixed(c).plus(part);
                 if self.better_fill(c, units, exact, &single) {
                     single = Some((c, units, exact));
-                    if units == total {
-                        single_bar = Some(exact);
-                    }
+                    single_bar = Some(exact);
                 }
             }
             if two && anchor_bar.is_none_or(|(s, u)| lb.plus(part).per_unit_cmp(units, &s, u).is_le()) {
                 self.offer_anchor(c, units, part, &mut anchors);
-                if let Some(last) = anchors.get(ANCHORS - 1) {
+                if anchors.is_full()
+                    && let Some(last) = anchors.last()
+                {
                     anchor_bar = Some((last.2, last.1));
                 }
             }
@@ -260,14 +338,17 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
     }
 
     /// Offers candidate `c` as an anchor (the best few by score per unit).
-    fn offer_anchor(&self, c: usize, units: u32, part: V, anchors: &mut Vec<Fill<V>>) {
+    fn offer_anchor(&self, c: usize, units: u32, part: V, anchors: &mut Anchors<V>) {
         let lb = self.fixed_lb(c).plus(part);
-        if anchors.len() < ANCHORS || anchors.last().is_some_and(|a| self.per_unit_better(c, units, lb, a)) {
+        if !anchors.is_full() || anchors.last().is_some_and(|a| self.per_unit_better(c, units, lb, a)) {
             let exact = self.fixed(c).plus(part);
-            if anchors.len() < ANCHORS || anchors.last().is_some_and(|a| self.per_unit_better(c, units, exact, a)) {
-                let at = anchors.iter().position(|a| self.per_unit_better(c, units, exact, a)).unwrap_or(anchors.len());
+            if !anchors.is_full() || anchors.last().is_some_and(|a| self.per_unit_better(c, units, exact, a)) {
+                let at = anchors
+                    .as_slice()
+                    .iter()
+                    .position(|a| self.per_unit_better(c, units, exact, a))
+                    .unwrap_or(anchors.len);
                 anchors.insert(at, (c, units, exact));
-                anchors.truncate(ANCHORS);
             }
         }
     }
@@ -306,7 +387,7 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
         let p = self.p;
         let needed: u32 = open.iter().sum();
         let mut best_pick: Option<Fill<V>> = None;
-        let mut best_fill: Option<Fill<V>> = None;
+        let mut best_fill: Option<LazyFill<V>> = None;
         // Only holders of an open sku can add anything: when one sku is open, scan its holders.
         let among = only_open_group(p, open).map(|g| p.holders(g));
         let count = among.map_or(p.cands.len(), <[u32]>::len);
@@ -314,7 +395,10 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
             let c = among.map_or(i, |h| h.get(i).map_or(usize::MAX, |&c| c as usize));
             let (want_pick, want_fill) = (
                 pick && !self.pick_prunes(c, needed, &best_pick),
-                complete && !self.fill_prunes(c, needed, &best_fill),
+                complete
+                    && !best_fill
+                        .as_ref()
+                        .is_some_and(|b| b.units == needed && b.exact.is_some_and(|e| self.fixed_lb(c) > e)),
             );
             if !(want_pick || want_fill) || exclude.contains(&c) {
                 continue;
@@ -327,42 +411,62 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
                 self.offer_pick(c, units, part, &mut best_pick);
             }
             if want_fill && (p.backorder || units == needed) {
-                self.offer_fill(c, units, part, &mut best_fill);
+                self.offer_fill_lazily(c, units, part, &mut best_fill);
             }
         }
-        (best_pick.map(|b| b.0), best_fill.map(|b| b.0))
+        (best_pick.map(|b| b.0), best_fill.map(|b| b.c))
     }
 
     /// The best set found, if any.
-    fn run(mut self) -> Option<Vec<usize>> {
+    /// Searches; true when a set was found (left in the work's `best`).
+    fn run(mut self) -> bool {
         let p = self.p;
         let (single, anchors) = self.first_pass();
         if let Some((c, _, _)) = single {
             self.best.offer(p, &[c]);
         }
-        if p.kmax >= 2 && !anchors.is_empty() {
-            self.cover_and_pairs(&anchors);
+        if p.kmax >= 2 && anchors.len > 0 {
+            self.cover_and_pairs(anchors.as_slice());
         }
-        self.best.set().map(<[usize]>::to_vec)
+        let found = self.best.set().is_some();
+        self.work.best = self.best.into_set();
+        self.work.left = self.left;
+        found
     }
 
     /// The set cover from the best anchor, the cover minus each node, and each anchor with its
     /// best completion.
     fn cover_and_pairs(&mut self, anchors: &[Fill<V>]) {
         let p = self.p;
-        let lines: Vec<u32> = p.lines.iter().map(|l| l.qty).collect();
-        let mut pairs: Vec<[usize; 2]> = Vec::with_capacity(ANCHORS);
+        let mut pairs = [[0usize; 2]; ANCHORS];
+        let mut n_pairs = 0;
+        let mut push_pair = |pair: [usize; 2]| {
+            if let Some(slot) = pairs.get_mut(n_pairs) {
+                *slot = pair;
+                n_pairs += 1;
+            }
+        };
+        let (mut open, mut cover, mut fewer) = (
+            std::mem::take(&mut self.work.open),
+            std::mem::take(&mut self.work.cover),
+            std::mem::take(&mut self.work.fewer),
+        );
+        let refill = |open: &mut Vec<u32>| {
+            open.clear();
+            open.extend(p.lines.iter().map(|l| l.qty));
+        };
         // Set cover by score per unit added; its first pick is the best anchor, whose best
         // completion the same scan finds.
-        let a0 = anchors[0].0;
-        let mut cover: Vec<usize> = vec![a0];
-        let mut open = lines.clone();
+        let Some(&(a0, _, _)) = anchors.first() else { return };
+        cover.clear();
+        cover.push(a0);
+        refill(&mut open);
         self.consume(a0, &mut open);
         while open.iter().any(|&u| u > 0) && cover.len() < p.kmax {
             let first = cover.len() == 1;
             let (pick, completion) = self.scan(&open, &cover, true, first);
             if let Some(c) = completion {
-                pairs.push([a0, c]);
+                push_pair([a0, c]);
             }
             let Some(c) = pick else { break };
             self.consume(c, &mut open);
@@ -371,7 +475,6 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
         if cover.len() > 1 {
             self.best.offer(p, &cover);
             if cover.len() > 2 {
-                let mut fewer = Vec::with_capacity(cover.len() - 1);
                 for skip in 0..cover.len() {
                     fewer.clear();
                     fewer.extend(cover.iter().enumerate().filter(|&(i, _)| i != skip).map(|(_, &c)| c));
@@ -380,18 +483,19 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
             }
         }
         // Anchor + the single node that best completes it.
-        for &(a, _, _) in &anchors[1..] {
-            let mut open = lines.clone();
+        for &(a, _, _) in anchors.iter().skip(1) {
+            refill(&mut open);
             self.consume(a, &mut open);
             if open.iter().all(|&u| u == 0) {
                 continue; // the anchor fills the order alone: the single pass saw it
             }
             if let (_, Some(c)) = self.scan(&open, &[a], false, true) {
-                pairs.push([a, c]);
+                push_pair([a, c]);
             }
         }
-        for pair in &pairs {
+        for pair in pairs.iter().take(n_pairs) {
             self.best.offer(p, pair);
         }
+        (self.work.open, self.work.cover, self.work.fewer) = (open, cover, fewer);
     }
 }

@@ -109,8 +109,18 @@ pub(crate) struct Best<V> {
 }
 
 impl<V: Value> Best<V> {
-    pub fn new() -> Best<V> {
-        Best { quote: None, set: Vec::with_capacity(MAX_SET) }
+    /// Nothing yet, keeping sets in `buffer`.
+    pub fn new(mut buffer: Vec<usize>) -> Best<V> {
+        buffer.clear();
+        Best { quote: None, set: buffer }
+    }
+
+    /// The buffer holding the best set (empty when nothing was priced).
+    pub fn into_set(mut self) -> Vec<usize> {
+        if self.quote.is_none() {
+            self.set.clear();
+        }
+        self.set
     }
 
     /// Prices `set` and keeps it when it is better than the best so far.
