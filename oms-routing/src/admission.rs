@@ -11,11 +11,9 @@
 use std::cell::Cell;
 use std::sync::Arc;
 
-use oms_core::GeoPoint;
-
 use crate::candidates::Candidates;
 use crate::explain::Removal;
-use crate::network::{NodeFacts, SHIP, TRANSFER, km_lower_bound};
+use crate::network::{NodeFacts, SHIP, TRANSFER, Target};
 use crate::problem::{Source, distance_part};
 use crate::rules::strategy::{FilterRule, Strategy};
 use crate::score::{Measure, Objective, Score};
@@ -175,8 +173,8 @@ pub(crate) struct Gate<'g, 'a> {
     pub objective: &'a Objective,
     pub admission: &'a Admission,
     pub usage: &'a Usage,
-    /// The destination (the pickup point for pickup orders) and its unit vector.
-    pub point: Option<(GeoPoint, [f64; 3])>,
+    /// The destination (the pickup point for pickup orders).
+    pub point: Option<Target>,
     pub pickup: Option<NodeIndex>,
     /// Transfer cost to the pickup point per node, in millionths (-1: no path).
     pub transfer: &'g [i64],
@@ -200,8 +198,8 @@ impl Gate<'_, '_> {
         if exhausted {
             return Some(Err(Removal::CapacityExhausted));
         }
-        let (facts, Some((_, v))) = (self.network.facts(index), self.point) else { return None };
-        let km_lb = km_lower_bound(&facts.unit_vector, &v);
+        let (facts, Some(to)) = (self.network.facts(index), self.point.as_ref()) else { return None };
+        let km_lb = facts.km_lb_to(to);
         let base = facts.shipment_cost.micros();
         let lb = base.saturating_add(facts.cost_per_km.per_km_floor(km_lb).micros());
         cands.push_first(index, Source::Ship, cap, lb, base, facts.unit_cost.micros());
@@ -296,9 +294,9 @@ impl Gate<'_, '_> {
         km: f64,
     ) {
         let facts = self.network.facts(index);
-        let km_lb = match (source, self.point) {
+        let km_lb = match (source, &self.point) {
             (Source::Local, _) | (_, None) => 0.0,
-            (_, Some((_, v))) => km_lower_bound(&facts.unit_vector, &v),
+            (_, Some(to)) => facts.km_lb_to(to),
         };
         let mut lb = *base;
         if self.objective.cost_only {
@@ -341,8 +339,8 @@ impl Gate<'_, '_> {
             match rule {
                 FilterRule::Data(filter) => match filter {
                     Filter::RadiusKm(max_km) => {
-                        let km_lb = match self.point {
-                            Some((_, v)) if source != Source::Local => km_lower_bound(&facts.unit_vector, &v),
+                        let km_lb = match &self.point {
+                            Some(to) if source != Source::Local => facts.km_lb_to(to),
                             _ => 0.0,
                         };
                         if km_lb > *max_km || self.exact_km(index, &km) > *max_km {
@@ -386,9 +384,9 @@ impl Gate<'_, '_> {
 
     fn exact_km(&self, index: NodeIndex, cache: &Cell<f64>) -> f64 {
         if cache.get().is_nan()
-            && let Some((p, _)) = self.point
+            && let Some(to) = &self.point
         {
-            cache.set(self.network.facts(index).location.distance_km(&p));
+            cache.set(self.network.facts(index).km_to(to));
         }
         cache.get()
     }

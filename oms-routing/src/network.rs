@@ -52,9 +52,43 @@ pub(crate) struct NodeFacts {
     pub restricted: bool,
     /// Unit vector of the location, for cheap distance lower bounds.
     pub unit_vector: [f64; 3],
+    /// Cosine of the latitude, for haversine distances.
+    pub cos_lat: f64,
+}
+
+/// A destination prepared for distances from many nodes: its unit vector (chord bounds) and
+/// the cosine of its latitude (haversine), computed once.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Target {
+    pub point: GeoPoint,
+    pub unit_vector: [f64; 3],
+    pub cos_lat: f64,
+}
+
+impl Target {
+    pub fn new(point: GeoPoint) -> Target {
+        Target { point, unit_vector: unit_vector(point), cos_lat: point.lat().to_radians().cos() }
+    }
 }
 
 impl NodeFacts {
+    /// The great-circle distance to `to` in km: exactly `GeoPoint::distance_km` from this node
+    /// (same operations in the same order, bit for bit), with both latitudes' cosines taken
+    /// from tables instead of computed per call.
+    pub fn km_to(&self, to: &Target) -> f64 {
+        let (from, other) = (self.location, to.point);
+        let d_phi = (other.lat() - from.lat()).to_radians();
+        let d_lambda = (other.lon() - from.lon()).to_radians();
+        let a = (d_phi / 2.0).sin().powi(2) + self.cos_lat * to.cos_lat * (d_lambda / 2.0).sin().powi(2);
+        2.0 * oms_core::EARTH_RADIUS_KM * a.sqrt().min(1.0).asin()
+    }
+
+    /// A lower bound of [`NodeFacts::km_to`] from the chord between unit vectors.
+    #[inline]
+    pub fn km_lb_to(&self, to: &Target) -> f64 {
+        km_lower_bound(&self.unit_vector, &to.unit_vector)
+    }
+
     /// The fixed part of a shipment to a customer `km` away (exact distance).
     pub fn ship_cost(&self, km: f64) -> Cost {
         self.shipment_cost + self.cost_per_km.per_km_fast(km)
@@ -174,6 +208,7 @@ impl Network {
                 enabled: node.is_enabled(),
                 restricted: !node.serves(None),
                 unit_vector: unit_vector(node.location()),
+                cos_lat: node.location().lat().to_radians().cos(),
             });
         }
         let mut graph: DiGraph<(), Cost> = DiGraph::with_capacity(nodes.len(), lanes.len());
@@ -319,6 +354,35 @@ mod tests {
         assert_eq!(network.transfer_cost(ix("A"), ix("C")), Some(Cost::from_micros(2_000_000)));
         assert_eq!(network.transfer_cost(ix("A"), ix("D")), Some(Cost::from_micros(2_500_000)));
         assert_eq!(network.transfer_cost(ix("D"), ix("A")), None, "lanes are directed");
+    }
+
+    #[test]
+    fn distances_from_tables_equal_distance_km_bit_for_bit() {
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut points: Vec<GeoPoint> =
+            (0..200).map(|_| GeoPoint::new(next() * 180.0 - 90.0, next() * 360.0 - 180.0).unwrap()).collect();
+        points.extend(
+            [(0.0, 0.0), (90.0, 0.0), (-90.0, 180.0), (41.85, -87.65), (41.85, 92.35)]
+                .map(|(a, b)| GeoPoint::new(a, b).unwrap()),
+        );
+        let nodes: Vec<Node> = points
+            .iter()
+            .enumerate()
+            .map(|(i, &p)| Node::new(format!("N{i}").parse().unwrap(), NodeKind::Store, p))
+            .collect();
+        let network = Network::new(nodes, vec![]).unwrap();
+        for (i, from) in points.iter().enumerate() {
+            let facts = network.facts(NodeIndex::new(i));
+            for to in points.iter().step_by(7) {
+                let target = Target::new(*to);
+                assert_eq!(facts.km_to(&target).to_bits(), from.distance_km(to).to_bits(), "{from:?} -> {to:?}");
+                assert!(facts.km_lb_to(&target) <= from.distance_km(to));
+            }
+        }
     }
 
     #[test]

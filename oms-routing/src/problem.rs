@@ -1,13 +1,11 @@
 //! One order under one strategy, ready for an engine: the candidate nodes that survived the
 //! filters, what each can supply, and the cost model both engines share.
 
-use oms_core::GeoPoint;
-
 use crate::admission::{Admission, Gate};
 use crate::candidates::{Candidates, NARROW};
 use crate::explain::Removal;
 use crate::gather::{Gather, Slots};
-use crate::network::{NodeFacts, unit_vector};
+use crate::network::{NodeFacts, Target};
 use crate::rules::strategy::Strategy;
 use crate::score::{Measure, Objective, Score};
 use crate::{Cost, Destination, Error, Network, NodeIndex, Request, Result, StockView, Usage};
@@ -79,7 +77,7 @@ pub(crate) struct Problem<'a> {
     /// Units held anywhere per group, before filters.
     pub held: Vec<u64>,
     pub total: u32,
-    point: Option<GeoPoint>,
+    point: Option<Target>,
 }
 
 /// The distance-dependent parts of a candidate's fixed score, at `km` (floored for a bound).
@@ -189,6 +187,7 @@ impl<'a> Problem<'a> {
         held.clear();
         held.resize(groups, 0);
         let mut removed = Vec::new();
+        let target = point.map(Target::new);
         let mut gather = Gather {
             gate: Gate {
                 network,
@@ -197,7 +196,7 @@ impl<'a> Problem<'a> {
                 objective,
                 admission,
                 usage,
-                point: point.map(|p| (p, unit_vector(p))),
+                point: target,
                 pickup,
                 transfer: &scratch.transfer,
             },
@@ -233,7 +232,7 @@ impl<'a> Problem<'a> {
             spans,
             held,
             total,
-            point,
+            point: target,
         };
         if problem.distinct && problem.split_lines {
             // Each line is its own sku: what a node could supply is a few minimums.
@@ -293,9 +292,9 @@ impl<'a> Problem<'a> {
     fn km(&self, c: usize) -> f64 {
         let km = self.cands.km(c);
         if km.get().is_nan()
-            && let Some(p) = self.point
+            && let Some(to) = &self.point
         {
-            km.set(self.network.facts(self.cands.node(c)).location.distance_km(&p));
+            km.set(self.network.facts(self.cands.node(c)).km_to(to));
         }
         km.get()
     }

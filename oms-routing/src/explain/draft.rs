@@ -10,7 +10,7 @@ use std::sync::Arc;
 use oms_core::{GeoPoint, NodeId};
 
 use super::{Attempt, CandidateNote, Outcome, Removal, Shortfall, Verdict};
-use crate::network::{Table, km_lower_bound, unit_vector};
+use crate::network::{Table, Target};
 use crate::{Cost, Engine, NodeIndex};
 
 /// How a candidate reaches the customer: shipped to a point, or handed over at a pickup point
@@ -68,7 +68,7 @@ impl Record {
 
     pub fn resolve(&self) -> Vec<Attempt> {
         let point = match self.reach {
-            Some(Reach::Ship(p)) => Some((p, unit_vector(p))),
+            Some(Reach::Ship(p)) => Some(Target::new(p)),
             _ => None,
         };
         self.drafts
@@ -85,14 +85,14 @@ impl Record {
 
     /// The cost of `units` from `node` alone: exact, or with the distance at its chord lower
     /// bound (the same numbers the engines priced with).
-    fn cost(&self, node: NodeIndex, units: u32, point: Option<(GeoPoint, [f64; 3])>, exact: bool) -> Cost {
+    fn cost(&self, node: NodeIndex, units: u32, point: Option<Target>, exact: bool) -> Cost {
         let Some(facts) = self.table.facts(node) else { return Cost::ZERO };
         let fixed = match (self.reach, point) {
-            (Some(Reach::Ship(_)), Some((p, v))) => {
+            (Some(Reach::Ship(_)), Some(to)) => {
                 if exact {
-                    facts.ship_cost(facts.location.distance_km(&p))
+                    facts.ship_cost(facts.km_to(&to))
                 } else {
-                    facts.ship_cost_floor(km_lower_bound(&facts.unit_vector, &v))
+                    facts.ship_cost_floor(facts.km_lb_to(&to))
                 }
             }
             (Some(Reach::Pickup(at)), _) if at != node => self.table.transfer_cost(node, at).unwrap_or(Cost::ZERO),
@@ -105,7 +105,7 @@ impl Record {
     /// [`PRICED_RUNNERS_UP`] passed-over nodes with the lowest cost bounds (ties by node) are
     /// priced exactly; the others are reported as "at least" their bound. The rule depends only
     /// on the inputs, never on which nodes an engine happened to price.
-    fn notes(&self, d: &Draft, point: Option<(GeoPoint, [f64; 3])>) -> Vec<CandidateNote> {
+    fn notes(&self, d: &Draft, point: Option<Target>) -> Vec<CandidateNote> {
         let mut notes = Vec::with_capacity(d.seen.len() + d.removed.len());
         let mut runners_up: Vec<(Cost, NodeIndex, usize)> = Vec::with_capacity(PRICED_RUNNERS_UP + 1);
         for s in &d.seen {
