@@ -1,6 +1,6 @@
 //! The validated fulfillment network: nodes, lanes and the cheapest transfer costs between them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use oms_core::{GeoPoint, NodeId};
@@ -11,6 +11,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::cost::MAX_COST_PARAMETER;
 use crate::{Cost, Error, Node, Result};
+
+/// Hash maps and sets keyed by ids (node ids, skus): foldhash, seeded per process.
+pub(crate) type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+pub(crate) type Set<K> = HashSet<K, foldhash::fast::RandomState>;
 
 /// A node's position in its [`Network`]: a cheap handle for hot paths and stock adapters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -156,7 +160,7 @@ pub(crate) const TRANSFER: u8 = 4;
 #[derive(Debug, Clone)]
 pub struct Network {
     nodes: Vec<Node>,
-    index: HashMap<NodeId, NodeIndex>,
+    index: Map<NodeId, NodeIndex>,
     lanes: Vec<Lane>,
     table: Arc<Table>,
 }
@@ -192,7 +196,7 @@ impl Network {
     /// [`Error::DuplicateNode`], [`Error::UnknownNode`] for a lane end, [`Error::InvalidCost`]
     /// for a negative or absurd cost.
     pub fn new(nodes: Vec<Node>, lanes: Vec<Lane>) -> Result<Network> {
-        let mut index = HashMap::with_capacity(nodes.len());
+        let mut index = Map::with_capacity_and_hasher(nodes.len(), Default::default());
         let mut facts = Vec::with_capacity(nodes.len());
         for (i, node) in nodes.iter().enumerate() {
             if index.insert(node.id().clone(), NodeIndex::new(i)).is_some() {
