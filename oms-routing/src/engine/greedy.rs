@@ -78,6 +78,8 @@ pub(crate) struct Work {
     open: Vec<u32>,
     cover: Vec<usize>,
     fewer: Vec<usize>,
+    /// Open units after each anchor whose completion was scanned.
+    done: Vec<u32>,
     /// The best set found.
     best: Vec<usize>,
 }
@@ -417,6 +419,22 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
         (best_pick.map(|b| b.0), best_fill.map(|b| b.c))
     }
 
+    /// The best completion of `open` among `among`, by the rule of [`Greedy::scan`]. With
+    /// `among` the best completion of the same open units when another anchor was left out,
+    /// plus that anchor, this is the scan's answer without scanning: every other node lost to
+    /// the former already.
+    fn best_completion_of(&mut self, open: &[u32], among: impl Iterator<Item = usize>) -> Option<usize> {
+        let needed: u32 = open.iter().sum();
+        let mut best: Option<LazyFill<V>> = None;
+        for c in among {
+            let (units, part) = self.reach(c, open);
+            if units > 0 && (self.p.backorder || units == needed) {
+                self.offer_fill_lazily(c, units, part, &mut best);
+            }
+        }
+        best.map(|b| b.c)
+    }
+
     /// The best set found, if any.
     /// Searches; true when a set was found (left in the work's `best`).
     fn run(mut self) -> bool {
@@ -462,9 +480,21 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
         cover.push(a0);
         refill(&mut open);
         self.consume(a0, &mut open);
+        // Completion scans done so far: what was open after which anchor, and the best
+        // completion found. Anchors often leave the same units open (two warehouses lacking
+        // the same item); then the earlier answer settles the later one.
+        let mut done = std::mem::take(&mut self.work.done);
+        done.clear();
+        let mut done_by = [(0usize, None); ANCHORS];
+        let mut n_done = 0;
         while open.iter().any(|&u| u > 0) && cover.len() < p.kmax {
             let first = cover.len() == 1;
             let (pick, completion) = self.scan(&open, &cover, true, first);
+            if first {
+                done.extend_from_slice(&open);
+                done_by[0] = (a0, completion);
+                n_done = 1;
+            }
             if let Some(c) = completion {
                 push_pair([a0, c]);
             }
@@ -489,10 +519,24 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
             if open.iter().all(|&u| u == 0) {
                 continue; // the anchor fills the order alone: the single pass saw it
             }
-            if let (_, Some(c)) = self.scan(&open, &[a], false, true) {
+            let lines = open.len();
+            let earlier = (0..n_done).find(|&i| done.get(i * lines..(i + 1) * lines) == Some(&open[..]));
+            let completion = match earlier.and_then(|i| done_by.get(i)) {
+                Some(&(before, prev)) if prev != Some(a) => {
+                    self.best_completion_of(&open, prev.into_iter().chain([before]))
+                }
+                _ => self.scan(&open, &[a], false, true).1,
+            };
+            if let Some(slot) = done_by.get_mut(n_done) {
+                done.extend_from_slice(&open);
+                *slot = (a, completion);
+                n_done += 1;
+            }
+            if let Some(c) = completion {
                 push_pair([a, c]);
             }
         }
+        self.work.done = done;
         for pair in pairs.iter().take(n_pairs) {
             self.best.offer(p, pair);
         }
