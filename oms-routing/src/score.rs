@@ -34,23 +34,14 @@ impl Score {
         }
         self
     }
-
-    /// True when `self / ka < other / kb` (both counts > 0), compared exactly.
-    pub fn per_unit_lt(&self, ka: u32, other: &Score, kb: u32) -> bool {
-        for (a, b) in self.0.iter().zip(other.0) {
-            let (l, r) = (i128::from(*a) * i128::from(kb), i128::from(b) * i128::from(ka));
-            if l != r {
-                return l < r;
-            }
-        }
-        false
-    }
 }
 
 /// A score as the greedy engine computes with it: the full lexicographic [`Score`], or its
 /// first level alone when the ranking has one level (then the other levels are always 0 and
 /// both compare, add and saturate identically, at a quarter of the work).
 pub(crate) trait Value: Copy + Ord + Default + std::fmt::Debug {
+    /// The largest value (every level at `i64::MAX`).
+    const MAX: Self;
     /// The value of a score.
     fn of(score: &Score) -> Self;
     /// Candidate `c`'s fixed-score lower bound.
@@ -67,11 +58,10 @@ pub(crate) trait Value: Copy + Ord + Default + std::fmt::Debug {
     fn plus(self, other: Self) -> Self;
     /// `self × k`, saturating.
     fn times(self, k: u32) -> Self;
-    /// True when `self / ka < other / kb` (both counts > 0), compared exactly.
-    fn per_unit_lt(&self, ka: u32, other: &Self, kb: u32) -> bool;
 }
 
 impl Value for Score {
+    const MAX: Score = Score([i64::MAX; MAX_LEVELS]);
     #[inline]
     fn of(score: &Score) -> Score {
         *score
@@ -110,13 +100,10 @@ impl Value for Score {
     fn times(self, k: u32) -> Score {
         Score::times(self, k)
     }
-    #[inline]
-    fn per_unit_lt(&self, ka: u32, other: &Score, kb: u32) -> bool {
-        Score::per_unit_lt(self, ka, other, kb)
-    }
 }
 
 impl Value for i64 {
+    const MAX: i64 = i64::MAX;
     #[inline]
     fn of(score: &Score) -> i64 {
         score.0[0]
@@ -148,10 +135,6 @@ impl Value for i64 {
     #[inline]
     fn times(self, k: u32) -> i64 {
         self.saturating_mul(i64::from(k))
-    }
-    #[inline]
-    fn per_unit_lt(&self, ka: u32, other: &i64, kb: u32) -> bool {
-        i128::from(*self) * i128::from(kb) < i128::from(*other) * i128::from(ka)
     }
 }
 

@@ -281,12 +281,6 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
         }
     }
 
-    /// True when `c`'s fixed bound spread over every open unit cannot beat `pick` per unit.
-    #[inline(always)]
-    fn pick_prunes(&self, c: usize, open_units: u32, pick: &Option<Fill<V>>) -> bool {
-        pick.as_ref().is_some_and(|b| !self.fixed_lb(c).per_unit_lt(open_units, &b.2, b.1))
-    }
-
     /// One pass over every candidate: the best single fill, and the best anchors by score per
     /// unit of the whole order.
     fn first_pass(&mut self) -> (Option<Fill<V>>, Anchors<V>) {
@@ -302,17 +296,17 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
         // the last anchor once there are enough. A node whose fixed part alone loses both (a
         // single fill pays at least `fixed_lb`, an anchor at least `fixed_lb / total` per unit)
         // is skipped without computing what it could add.
-        let mut single_bar: Option<V> = None;
-        let mut anchor_bar: Option<(V, u32)> = None;
+        // Before there is a bar, each stands at a value nothing exceeds (and per unit, over no
+        // unit, everything beats).
+        let mut single_bar = V::MAX;
+        let mut anchor_bar = (V::MAX, 0);
         let depth = p.has_depth();
         let lines: Vec<u32> = if depth { p.lines.iter().map(|l| l.qty).collect() } else { Vec::new() };
         let cands = &p.cands;
         for (c, row) in cands.rows().iter().enumerate() {
             let could = row.could();
             let lb = V::fixed_lb_at(cands, c, row);
-            if single_bar.is_some_and(|s| lb > s)
-                && (!two || anchor_bar.is_some_and(|(s, u)| lb.per_unit_cmp(total, &s, u).is_ge()))
-            {
+            if lb > single_bar && (!two || lb.per_unit_cmp(total, &anchor_bar.0, anchor_bar.1).is_ge()) {
                 continue;
             }
             let (units, part) =
@@ -324,15 +318,15 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
                 let exact = self.fixed(c).plus(part);
                 if self.better_fill(c, units, exact, &single) {
                     single = Some((c, units, exact));
-                    single_bar = Some(exact);
+                    single_bar = exact;
                 }
             }
-            if two && anchor_bar.is_none_or(|(s, u)| lb.plus(part).per_unit_cmp(units, &s, u).is_le()) {
+            if two && lb.plus(part).per_unit_cmp(units, &anchor_bar.0, anchor_bar.1).is_le() {
                 self.offer_anchor(c, units, part, &mut anchors);
                 if anchors.is_full()
                     && let Some(last) = anchors.last()
                 {
-                    anchor_bar = Some((last.2, last.1));
+                    anchor_bar = (last.2, last.1);
                 }
             }
         }
@@ -390,18 +384,19 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
         let needed: u32 = open.iter().sum();
         let mut best_pick: Option<Fill<V>> = None;
         let mut best_fill: Option<LazyFill<V>> = None;
+        // What a node's fixed bound must beat to matter: the pick per unit of what is open
+        // (over no unit before there is one: everything beats it), and the exact score of a
+        // fill of everything open (nothing exceeds MAX before there is one).
+        let mut pick_bar = (V::MAX, 0);
+        let mut fill_bar = V::MAX;
         // Only holders of an open sku can add anything: when one sku is open, scan its holders.
         let among = only_open_group(p, open).map(|g| p.holders(g));
         let count = among.map_or(p.cands.len(), <[u32]>::len);
         for i in 0..count {
             let c = among.map_or(i, |h| h.get(i).map_or(usize::MAX, |&c| c as usize));
-            let (want_pick, want_fill) = (
-                pick && !self.pick_prunes(c, needed, &best_pick),
-                complete
-                    && !best_fill
-                        .as_ref()
-                        .is_some_and(|b| b.units == needed && b.exact.is_some_and(|e| self.fixed_lb(c) > e)),
-            );
+            let lb = self.fixed_lb(c);
+            let want_pick = pick && lb.per_unit_cmp(needed, &pick_bar.0, pick_bar.1).is_lt();
+            let want_fill = complete && lb <= fill_bar;
             if !(want_pick || want_fill) || exclude.contains(&c) {
                 continue;
             }
@@ -411,9 +406,17 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
             }
             if want_pick {
                 self.offer_pick(c, units, part, &mut best_pick);
+                if let Some(b) = &best_pick {
+                    pick_bar = (b.2, b.1);
+                }
             }
             if want_fill && (p.backorder || units == needed) {
                 self.offer_fill_lazily(c, units, part, &mut best_fill);
+                if let Some(LazyFill { units, exact: Some(e), .. }) = &best_fill
+                    && *units == needed
+                {
+                    fill_bar = *e;
+                }
             }
         }
         (best_pick.map(|b| b.0), best_fill.map(|b| b.c))
