@@ -42,6 +42,58 @@ impl Slots {
     }
 }
 
+/// The state one holder report touches, borrowed for the whole walk so it stays in registers.
+struct Visit<'v, 'g, 'a> {
+    gate: &'v Gate<'g, 'a>,
+    table: &'v mut [(u32, u32)],
+    stamp: u32,
+    cands: &'v mut Candidates,
+    removed: &'v mut Vec<(NodeIndex, Removal)>,
+    holders: &'v mut Vec<u32>,
+    /// Nodes may take [`Gate::admit_shipping`].
+    fast: bool,
+    has_safety: bool,
+}
+
+impl Visit<'_, '_, '_> {
+    /// One report of `units` of group `group` at `node`; the units it counts as held (0 for a
+    /// node outside the network).
+    #[inline(always)]
+    fn visit(&mut self, group: usize, node: NodeIndex, units: u32) -> u64 {
+        let stamp = self.stamp;
+        let Some(entry) = self.table.get_mut(node.get()) else { return 0 };
+        let slot = if entry.0 == stamp { entry.1 } else { u32::MAX };
+        let c = match slot {
+            REMOVED => return u64::from(units),
+            u32::MAX | EXCLUDED => {
+                let admitted =
+                    match if self.fast && slot != EXCLUDED { self.gate.admit_shipping(node, self.cands) } else { None }
+                    {
+                        Some(admitted) => admitted,
+                        None => self.gate.admit(node, slot == EXCLUDED, self.cands),
+                    };
+                if let Err(removal) = admitted {
+                    self.removed.push((node, removal));
+                    *entry = (stamp, REMOVED);
+                    return u64::from(units);
+                }
+                let c = (self.cands.len() - 1) as u32;
+                *entry = (stamp, c);
+                c
+            }
+            c => c,
+        };
+        let usable = if self.has_safety { units.saturating_sub(self.gate.admission.safety(node)) } else { units };
+        if let Some(cell) = self.cands.supply_mut(c as usize, group) {
+            if *cell == 0 && usable > 0 {
+                self.holders.push(c);
+            }
+            *cell = cell.saturating_add(usable);
+        }
+        u64::from(units)
+    }
+}
+
 /// Where gathering writes, all lent by the problem.
 pub(crate) struct Gather<'g, 'a> {
     pub gate: Gate<'g, 'a>,
@@ -58,65 +110,41 @@ impl Gather<'_, '_> {
     /// Gathers the holders of each of `groups` sku groups (`sku(g)`).
     pub fn run<'s>(&mut self, stock: &dyn StockView, groups: usize, sku: impl Fn(usize) -> Option<&'s Sku>) {
         let network = self.gate.network;
-        let fast = self.gate.ships_by_cost();
         let has_safety = self.gate.admission.has_safety();
         self.holders.clear();
         self.spans.clear();
+        let mut visit = Visit {
+            gate: &self.gate,
+            table: &mut self.slots.table,
+            stamp: self.slots.stamp,
+            cands: self.cands,
+            removed: self.removed,
+            holders: self.holders,
+            fast: self.gate.ships_by_cost(),
+            has_safety,
+        };
         for (group, sku) in (0..groups).filter_map(|g| sku(g).map(|s| (g, s))) {
-            let start = self.holders.len() as u32;
+            let start = visit.holders.len() as u32;
+            let mut held = 0u64;
             match stock.holders_in(network, sku) {
                 Some(holders) => {
                     for &(node, units) in holders {
                         if units > 0 {
-                            self.visit(group, node, units, fast, has_safety);
+                            held += visit.visit(group, node, units);
                         }
                     }
                 }
                 None => stock.for_each_holder_indexed(network, sku, &mut |node, units| {
-                    self.visit(group, node, units, fast, has_safety)
+                    held += visit.visit(group, node, units);
                 }),
             }
-            self.spans.push((start, self.holders.len() as u32));
+            if let Some(h) = self.held.get_mut(group) {
+                *h = held;
+            }
+            self.spans.push((start, visit.holders.len() as u32));
         }
         if has_safety {
             self.drop_idle();
-        }
-    }
-
-    /// One report of `units` of group `group` at `node`.
-    #[inline(always)]
-    fn visit(&mut self, group: usize, node: NodeIndex, units: u32, fast: bool, has_safety: bool) {
-        let stamp = self.slots.stamp;
-        let Some(entry) = self.slots.table.get_mut(node.get()) else { return };
-        if let Some(h) = self.held.get_mut(group) {
-            *h += u64::from(units);
-        }
-        let slot = if entry.0 == stamp { entry.1 } else { u32::MAX };
-        let c = match slot {
-            REMOVED => return,
-            u32::MAX | EXCLUDED => {
-                let admitted =
-                    match if fast && slot != EXCLUDED { self.gate.admit_shipping(node, self.cands) } else { None } {
-                        Some(admitted) => admitted,
-                        None => self.gate.admit(node, slot == EXCLUDED, self.cands),
-                    };
-                if let Err(removal) = admitted {
-                    self.removed.push((node, removal));
-                    *entry = (stamp, REMOVED);
-                    return;
-                }
-                let c = (self.cands.len() - 1) as u32;
-                *entry = (stamp, c);
-                c
-            }
-            c => c,
-        };
-        let usable = if has_safety { units.saturating_sub(self.gate.admission.safety(node)) } else { units };
-        if let Some(cell) = self.cands.supply_mut(c as usize, group) {
-            if *cell == 0 && usable > 0 {
-                self.holders.push(c);
-            }
-            *cell = cell.saturating_add(usable);
         }
     }
 
