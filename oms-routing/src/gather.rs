@@ -156,12 +156,12 @@ impl Gather<'_, '_> {
         }
         let mut renumber = vec![u32::MAX; self.cands.len()];
         let mut kept = 0;
-        for c in 0..self.cands.len() {
+        for (c, new) in renumber.iter_mut().enumerate() {
             if idle(self.cands, c) {
                 self.removed.push((self.cands.node(c), Removal::SafetyStock));
             } else {
                 self.cands.copy(c, kept);
-                renumber[c] = kept as u32;
+                *new = kept as u32;
                 kept += 1;
             }
         }
