@@ -307,6 +307,12 @@ impl Candidates {
         self.rows[c].lb
     }
 
+    /// First level of [`Candidates::base`].
+    #[inline]
+    pub fn base_first(&self, c: usize) -> i64 {
+        self.rows[c].base
+    }
+
     /// First level of [`Candidates::unit`].
     #[inline]
     pub fn unit_first(&self, c: usize) -> i64 {

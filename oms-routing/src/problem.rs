@@ -306,6 +306,23 @@ impl<'a> Problem<'a> {
         self.cands.base(c) + distance_part(self.objective, self.network.facts(self.cands.node(c)), source, km, false)
     }
 
+    /// First level of [`Problem::fixed`], without building the other levels when the ranking
+    /// is cost alone (the scenario's objective).
+    #[inline]
+    pub fn fixed_first(&self, c: usize) -> i64 {
+        if !self.objective.cost_only {
+            return self.fixed(c).0[0];
+        }
+        let base = self.cands.base_first(c);
+        match self.cands.source(c) {
+            Source::Ship => {
+                let per_km = self.network.facts(self.cands.node(c)).cost_per_km;
+                base.saturating_add(per_km.per_km_fast(self.km(c)).micros())
+            }
+            Source::Transfer(_) | Source::Local => base,
+        }
+    }
+
     /// True when the ranking has one level: every score is its first `i64`.
     #[inline]
     pub fn single_level(&self) -> bool {

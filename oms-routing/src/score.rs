@@ -9,6 +9,7 @@ use std::ops::Add;
 
 use crate::Ranking;
 use crate::candidates::{Candidates, Row};
+use crate::problem::Problem;
 use crate::rules::ranker::{MAX_LEVELS, Ranker};
 use crate::rules::strategy::Strategy;
 
@@ -48,6 +49,8 @@ pub(crate) trait Value: Copy + Ord + Default + std::fmt::Debug {
     fn fixed_lb(cands: &Candidates, c: usize) -> Self;
     /// Candidate `c`'s score per unit (before any stock-depth part).
     fn unit(cands: &Candidates, c: usize) -> Self;
+    /// Candidate `c`'s exact fixed score ([`Problem::fixed`]).
+    fn fixed(p: &Problem<'_>, c: usize) -> Self;
     /// [`Value::fixed_lb`] when the caller holds the candidate's row.
     fn fixed_lb_at(cands: &Candidates, c: usize, row: &Row) -> Self;
     /// [`Value::unit`] when the caller holds the candidate's row.
@@ -73,6 +76,10 @@ impl Value for Score {
     #[inline]
     fn unit(cands: &Candidates, c: usize) -> Score {
         cands.unit(c)
+    }
+    #[inline]
+    fn fixed(p: &Problem<'_>, c: usize) -> Score {
+        p.fixed(c)
     }
     #[inline]
     fn fixed_lb_at(cands: &Candidates, c: usize, _: &Row) -> Score {
@@ -115,6 +122,10 @@ impl Value for i64 {
     #[inline]
     fn unit(cands: &Candidates, c: usize) -> i64 {
         cands.unit_first(c)
+    }
+    #[inline]
+    fn fixed(p: &Problem<'_>, c: usize) -> i64 {
+        p.fixed_first(c)
     }
     #[inline(always)]
     fn fixed_lb_at(_: &Candidates, _: usize, row: &Row) -> i64 {

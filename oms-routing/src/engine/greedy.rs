@@ -160,7 +160,7 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
 
     #[inline(always)]
     fn fixed(&self, c: usize) -> V {
-        V::of(&self.p.fixed(c))
+        V::fixed(self.p, c)
     }
 
     /// What candidate `c` would add given what is still open: units and their per-unit score.

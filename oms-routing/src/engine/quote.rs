@@ -79,7 +79,7 @@ pub(crate) fn quote<V: Value>(p: &Problem<'_>, set: &[usize]) -> Option<Quote<V>
     let mut used = 0;
     for (m, &c) in set.iter().enumerate() {
         if taken[m] > 0 {
-            score = score.plus(V::of(&p.fixed(c)));
+            score = score.plus(V::fixed(p, c));
             used += 1;
         }
     }
