@@ -70,6 +70,7 @@ mod engine;
 mod error;
 mod explain;
 mod gather;
+mod lanes;
 mod network;
 mod node;
 mod plan;

@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use oms_core::{GeoPoint, NodeId};
 use petgraph::graph::{DiGraph, NodeIndex as GraphIndex};
-use petgraph::visit::{EdgeRef, Reversed};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::cost::MAX_COST_PARAMETER;
+use crate::lanes::Paths;
 use crate::{Cost, Error, Node, Result};
 
 /// Hash maps and sets keyed by ids (node ids, skus): foldhash, seeded per process.
@@ -228,23 +228,12 @@ impl Network {
             let cost = cost_param(context, "cost", lane.cost)?;
             graph.add_edge(GraphIndex::new(from.get()), GraphIndex::new(to.get()), cost);
         }
+        // Cheapest path from every source *to* each pickup point.
+        let mut paths = Paths::default();
         let transfers = facts
             .iter()
             .enumerate()
-            .map(|(p, f)| {
-                if f.methods & PICKUP == 0 {
-                    return Vec::new();
-                }
-                // Cheapest path from every source *to* p: Dijkstra from p over reversed lanes.
-                let scores = petgraph::algo::dijkstra(Reversed(&graph), GraphIndex::new(p), None, |e| *e.weight());
-                let mut sources: Vec<(NodeIndex, Cost)> = scores
-                    .into_iter()
-                    .filter(|(n, _)| n.index() != p)
-                    .map(|(n, cost)| (NodeIndex::new(n.index()), cost))
-                    .collect();
-                sources.sort_unstable();
-                sources
-            })
+            .map(|(p, f)| if f.methods & PICKUP == 0 { Vec::new() } else { paths.to(&graph, p) })
             .collect();
         let ids: Arc<[NodeId]> = nodes.iter().map(|n| n.id().clone()).collect();
         Ok(Network { nodes, index, lanes, table: Arc::new(Table { ids, facts, transfers }) })
