@@ -188,9 +188,16 @@ impl Gate<'_, '_> {
     }
 
     /// [`Gate::admit`] for a ship order under [`Gate::ships_by_cost`] and a node that is not
-    /// excluded: `None` when the node fails an order-independent check (take the full path).
+    /// excluded, first seen holding `units` (> 0) of sku `group`: `None` when the node fails an
+    /// order-independent check (take the full path).
     #[inline(always)]
-    pub fn admit_shipping(&self, index: NodeIndex, cands: &mut Candidates) -> Option<std::result::Result<(), Removal>> {
+    pub fn admit_shipping(
+        &self,
+        index: NodeIndex,
+        cands: &mut Candidates,
+        group: usize,
+        units: u32,
+    ) -> Option<std::result::Result<(), Removal>> {
         if self.admission.plain.get(index.get()).is_none_or(|b| b & PLAIN_SHIP == 0) {
             return None;
         }
@@ -202,7 +209,7 @@ impl Gate<'_, '_> {
         let km_lb = facts.km_lb_to(to);
         let base = facts.shipment_cost.micros();
         let lb = base.saturating_add(facts.cost_per_km.per_km_floor(km_lb).micros());
-        cands.push_first(index, Source::Ship, cap, lb, base, facts.unit_cost.micros());
+        cands.push_first(index, Source::Ship, cap, lb, base, facts.unit_cost.micros(), group, units);
         Some(Ok(()))
     }
 

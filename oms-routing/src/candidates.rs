@@ -147,22 +147,32 @@ impl Candidates {
         }
     }
 
-    /// [`Candidates::push`] for a one-level ranking, with scores given as their single level
-    /// and the distance not yet priced.
+    /// [`Candidates::push`] for a one-level ranking, with scores given as their single level,
+    /// the distance not yet priced, and `units` of sku `group` in stock.
     #[inline(always)]
-    pub fn push_first(&mut self, node: NodeIndex, source: Source, cap: u32, lb: i64, base: i64, unit: i64) {
+    #[allow(clippy::too_many_arguments)] // one field each
+    pub fn push_first(
+        &mut self,
+        node: NodeIndex,
+        source: Source,
+        cap: u32,
+        lb: i64,
+        base: i64,
+        unit: i64,
+        group: usize,
+        units: u32,
+    ) {
         debug_assert!(!self.deep);
-        self.push_row(Row {
-            node,
-            cap,
-            lb,
-            base,
-            unit,
-            source,
-            km: Cell::new(f64::NAN),
-            supply: [0; NARROW],
-            could: 0,
-        });
+        let mut supply = [0; NARROW];
+        if let Some(cell) = supply.get_mut(group).filter(|_| !self.is_wide()) {
+            *cell = units;
+        }
+        self.push_row(Row { node, cap, lb, base, unit, source, km: Cell::new(f64::NAN), supply, could: 0 });
+        if self.is_wide()
+            && let Some(cell) = self.supply_mut(self.rows.len() - 1, group)
+        {
+            *cell = units;
+        }
     }
 
     #[inline(always)]

@@ -66,12 +66,26 @@ impl Visit<'_, '_, '_> {
         let c = match slot {
             REMOVED => return u64::from(units),
             u32::MAX | EXCLUDED => {
-                let admitted =
-                    match if self.fast && slot != EXCLUDED { self.gate.admit_shipping(node, self.cands) } else { None }
-                    {
-                        Some(admitted) => admitted,
-                        None => self.gate.admit(node, slot == EXCLUDED, self.cands),
-                    };
+                if self.fast && slot != EXCLUDED && !self.has_safety {
+                    // The short admission, with the node's first sku stocked in its new row.
+                    match self.gate.admit_shipping(node, self.cands, group, units) {
+                        Some(Ok(())) => {
+                            let c = (self.cands.len() - 1) as u32;
+                            *entry = (stamp, c);
+                            if units > 0 {
+                                self.holders.push(c);
+                            }
+                            return u64::from(units);
+                        }
+                        Some(Err(removal)) => {
+                            self.removed.push((node, removal));
+                            *entry = (stamp, REMOVED);
+                            return u64::from(units);
+                        }
+                        None => {}
+                    }
+                }
+                let admitted = self.gate.admit(node, slot == EXCLUDED, self.cands);
                 if let Err(removal) = admitted {
                     self.removed.push((node, removal));
                     *entry = (stamp, REMOVED);
