@@ -4,94 +4,16 @@
 //! `cargo bench --bench inventory -- --warm-up-time 1 --measurement-time 3`
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
+#[path = "inventory_workload/mod.rs"]
+mod workload;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, TimeZone, Utc};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use oms::core::{ChannelId, IdempotencyKey, NodeId, Sku};
-use oms::inventory::{
-    Batch, ChannelConfig, Command, DisplayRules, Inventory, InventoryConfig, Movement, NodeConfig, NodeKind,
-    NodeSelector, Policy, Reason, ReservationId, Reserve, ReserveLine,
-};
-
-const NODES: usize = 5;
-
-fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 27, 9, 0, 0).unwrap()
-}
-
-fn node(i: usize) -> NodeId {
-    NodeId::new(format!("NODE-{i}")).unwrap()
-}
-
-/// Two warehouses, two stores, a vendor; web sells from all, a capped marketplace from the
-/// warehouses, POS from the stores.
-fn config() -> InventoryConfig {
-    let kinds = [NodeKind::Warehouse, NodeKind::Warehouse, NodeKind::Store, NodeKind::Store, NodeKind::DropShip];
-    let nodes = (0..NODES).map(|i| NodeConfig::new(node(i), kinds[i])).collect();
-    let mut marketplace =
-        ChannelConfig::new("marketplace".parse().unwrap(), NodeSelector::kinds([NodeKind::Warehouse]));
-    marketplace.display = DisplayRules { cap: Some(50), ..DisplayRules::default() };
-    marketplace.safety_stock = 2;
-    let channels = vec![
-        ChannelConfig::new("web".parse().unwrap(), NodeSelector::all()),
-        marketplace,
-        ChannelConfig::new("pos".parse().unwrap(), NodeSelector::kinds([NodeKind::Store])),
-    ];
-    InventoryConfig::new(nodes, channels)
-}
-
-fn sku(i: usize) -> Sku {
-    Sku::new(format!("SKU-{i:07}")).unwrap()
-}
-
-/// Batch `i` of 1,000 receipts (200 skus at every node).
-fn stock_batch(i: usize) -> Batch {
-    let movements = (i * 200..(i + 1) * 200)
-        .flat_map(|s| {
-            let sku = sku(s);
-            (0..NODES).map(move |n| Movement {
-                sku: sku.clone(),
-                node: node(n),
-                reservation: None,
-                reason: Reason::Receive { quantity: 100 + (s % 7) as u32, supply: None },
-            })
-        })
-        .collect();
-    Batch::new(IdempotencyKey::new(format!("stock-{i}")).unwrap(), t0(), movements)
-}
-
-/// Batches of 1,000 receipts stocking `skus` skus (a multiple of 200) at every node.
-fn stock_batches(skus: usize) -> Vec<Batch> {
-    (0..skus / 200).map(stock_batch).collect()
-}
-
-/// Batches of 1,000 adjustments (+1 / -1 alternating) over existing positions.
-fn adjust_batches(skus: usize, movements: usize) -> Vec<Batch> {
-    let all: Vec<Movement> = (0..movements)
-        .map(|i| Movement {
-            sku: sku((i * 7_919) % skus),
-            node: node(i % NODES),
-            reservation: None,
-            reason: Reason::Adjust { delta: if i % 2 == 0 { 1 } else { -1 } },
-        })
-        .collect();
-    all.chunks(1_000)
-        .enumerate()
-        .map(|(i, chunk)| Batch::new(IdempotencyKey::new(format!("adjust-{i}")).unwrap(), t0(), chunk.to_vec()))
-        .collect()
-}
-
-/// An engine with `skus` skus (a multiple of 200) at every node, built a batch at a time so
-/// the process's memory growth is the engine's.
-fn stocked(skus: usize) -> Inventory {
-    let mut inventory = Inventory::new(config()).unwrap();
-    for i in 0..skus / 200 {
-        inventory.apply(&stock_batch(i)).unwrap();
-    }
-    inventory
-}
+use oms::core::{ChannelId, Sku};
+use oms::inventory::Inventory;
+use workload::{adjust_batches, carts, config, pair_keys, run_pairs, sku, stock_batches, stocked, t0};
 
 fn resident_bytes() -> usize {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
@@ -100,23 +22,7 @@ fn resident_bytes() -> usize {
 
 fn bench_reserve_release(c: &mut Criterion) {
     let mut inventory = stocked(1_000);
-    let skus_in_use = 1_000;
-    let web: ChannelId = "web".parse().unwrap();
-    let ids: Vec<ReservationId> = (0..1_024).map(|i| ReservationId::new(format!("CART-{i}")).unwrap()).collect();
-    let reserves: Vec<Command> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| {
-            Command::Reserve(Reserve {
-                reservation: id.clone(),
-                channel: web.clone(),
-                lines: vec![ReserveLine::new(sku(i % skus_in_use), 1)],
-                expires_at: Some(t0() + chrono::Duration::minutes(30)),
-                policy: Policy::AllOrNothing,
-            })
-        })
-        .collect();
-    let releases: Vec<Command> = ids.iter().map(|id| Command::Release { reservation: id.clone() }).collect();
+    let (reserves, releases) = carts();
     let mut round = 0u64;
     let mut group = c.benchmark_group("inventory");
     group.throughput(Throughput::Elements(2));
@@ -124,20 +30,11 @@ fn bench_reserve_release(c: &mut Criterion) {
         b.iter_custom(|iters| {
             // Fresh idempotency keys for every operation, made outside the timed loop.
             round += 1;
-            let keys: Vec<(IdempotencyKey, IdempotencyKey)> = (0..iters)
-                .map(|i| {
-                    (
-                        IdempotencyKey::new(format!("r{round}-{i}")).unwrap(),
-                        IdempotencyKey::new(format!("x{round}-{i}")).unwrap(),
-                    )
-                })
-                .collect();
+            let keys = pair_keys(&round.to_string(), iters as usize);
+            // The clock reading a host passes in, made once (building it is chrono's work).
+            let now = t0();
             let start = Instant::now();
-            for (i, (reserve_key, release_key)) in keys.iter().enumerate() {
-                let j = i % reserves.len();
-                black_box(inventory.execute(reserve_key, &reserves[j], t0()).unwrap().feed().len());
-                black_box(inventory.execute(release_key, &releases[j], t0()).unwrap().feed().len());
-            }
+            run_pairs(&mut inventory, &keys, &reserves, &releases, now);
             start.elapsed()
         })
     });

@@ -1,5 +1,6 @@
 //! Refund computation for a 10-line order: unit slots priced from the captured line pricing,
-//! fees, shipping, the capture cap.
+//! fees, shipping, the capture cap; and preparing the order (validation, slot prices), which a
+//! host does once per change of the order, not per call.
 //!
 //! `cargo bench --bench returns -- --warm-up-time 1 --measurement-time 3`
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
@@ -8,8 +9,8 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use oms::core::testkit::fixtures;
 use oms::core::{ChargeDraft, DiscountDraft, Money, MoneyInput, capture};
 use oms::returns::{
-    Disposition, Inspection, MailReturns, OrderReturns, ReceivedUnits, RestockingFee, ReturnCommand, ReturnLineRequest,
-    ReturnMethod, ReturnPolicy, ReturnReason, ReturnableOrder, RmaId,
+    Disposition, Inspection, MailReturns, OrderReturns, PreparedOrder, ReceivedUnits, RestockingFee, ReturnCommand,
+    ReturnLineRequest, ReturnMethod, ReturnPolicy, ReturnReason, ReturnableOrder, RmaId,
 };
 use rust_decimal_macros::dec;
 use std::hint::black_box;
@@ -34,8 +35,9 @@ fn ten_line_order() -> ReturnableOrder {
 }
 
 /// An RMA returning two units of every line, received and inspected.
-fn inspected(order: &ReturnableOrder, policy: &ReturnPolicy, reason: ReturnReason) -> (OrderReturns, RmaId) {
+fn inspected(order: &PreparedOrder, policy: &ReturnPolicy, reason: ReturnReason) -> (OrderReturns, RmaId) {
     let rma: RmaId = "R-1".parse().unwrap();
+    let (prepared, order) = (order, order.order());
     let lines: Vec<_> = order.lines.iter().map(|l| ReturnLineRequest::new(l.line_id.clone(), 2, reason)).collect();
     let items = order.lines.iter().map(|l| ReceivedUnits { line: l.line_id.clone(), quantity: 2 }).collect();
     let inspections = order
@@ -51,7 +53,7 @@ fn inspected(order: &ReturnableOrder, policy: &ReturnPolicy, reason: ReturnReaso
     let mut returns = OrderReturns::new(order.order_id.clone());
     let now = fixtures::t0() + chrono::Duration::days(3);
     for command in &commands {
-        for event in returns.decide(command, order, policy, now).unwrap() {
+        for event in returns.decide(command, prepared, policy, now).unwrap() {
             returns.apply(&event).unwrap();
         }
     }
@@ -59,12 +61,13 @@ fn inspected(order: &ReturnableOrder, policy: &ReturnPolicy, reason: ReturnReaso
 }
 
 fn bench_refunds(c: &mut Criterion) {
-    let order = ten_line_order();
+    let delivered = ten_line_order();
+    let order = delivered.clone().prepare().unwrap();
     let plain = ReturnPolicy::standard();
     let mut fees = ReturnPolicy::standard();
     fees.reasons.get_mut(&ReturnReason::ChangedMind).unwrap().restocking_fee =
         Some(RestockingFee::Percent { percent: dec!(15) });
-    fees.methods.mail = Some(MailReturns { label_fee: Some(Money::new(dec!(5.95), order.currency)) });
+    fees.methods.mail = Some(MailReturns { label_fee: Some(Money::new(dec!(5.95), delivered.currency)) });
 
     let mut group = c.benchmark_group("returns");
     group.throughput(Throughput::Elements(1));
@@ -89,6 +92,13 @@ fn bench_refunds(c: &mut Criterion) {
     let now = fixtures::t0() + chrono::Duration::days(5);
     group.bench_function("refund_decide_10_lines", |b| {
         b.iter(|| black_box(returns.decide(black_box(&refund), black_box(&order), &plain, now).unwrap()))
+    });
+    group.bench_function("prepare_10_lines", |b| {
+        b.iter_batched(
+            || delivered.clone(),
+            |order| black_box(order.prepare().unwrap()),
+            criterion::BatchSize::SmallInput,
+        )
     });
     group.finish();
 }

@@ -20,6 +20,14 @@ mod sqlite_order_store_in_memory {
     oms_core::order_store_conformance!(oms::sqlite::SqliteOrderStore::open_in_memory().unwrap());
 }
 
+mod sqlite_inventory_store_in_memory {
+    oms_inventory::inventory_store_conformance!(oms::sqlite::SqliteInventoryStore::open_in_memory().unwrap());
+}
+
+mod sqlite_inventory_store_on_file {
+    oms_inventory::inventory_store_conformance!(oms::sqlite::SqliteInventoryStore::open(super::fresh_path()).unwrap());
+}
+
 mod sqlite_order_store_on_file {
     oms_core::order_store_conformance!(oms::sqlite::SqliteOrderStore::open(super::fresh_path()).unwrap());
 }
@@ -62,4 +70,53 @@ fn two_connections_to_one_file_race_and_exactly_one_wins() {
         assert!(results.iter().any(|r| matches!(r, Err(StoreError::Conflict { .. }))), "round {round}: {results:?}");
     }
     assert_eq!(stores[1].read(&order, Version::ZERO).unwrap().len(), 21);
+}
+
+/// The whole OMS on SQLite: an order routed and released survives a restart, and the stock it
+/// holds is what it records.
+#[test]
+fn the_oms_on_sqlite_survives_a_restart() {
+    use oms::core::{Actor, FixedClock, LineStatus, Metadata, OrderCommand, testkit::fixtures};
+    use oms::sqlite::{SqliteInventoryStore, SqliteOrderStore};
+    let path = fresh_path();
+    let setup = oms::Setup::from_json(include_str!("../examples/data/setup.json")).unwrap();
+    let open = || {
+        oms::Oms::new(oms::Parts {
+            orders: SqliteOrderStore::open(&path).unwrap(),
+            inventory: SqliteInventoryStore::open(&path).unwrap(),
+            returns: oms::returns::InMemoryReturnStore::new(),
+            outbox: oms::InMemoryOutbox::new(),
+            clock: FixedClock(setup.now.unwrap()),
+            router: setup.router().unwrap(),
+            inventory_config: setup.inventory_config(),
+            lifecycle: setup.lifecycle,
+            return_policy: setup.returns.clone(),
+        })
+        .unwrap()
+    };
+    let system = Metadata::by(Actor::System);
+    {
+        let oms = open();
+        for (i, s) in setup.stock.iter().enumerate() {
+            let receive = oms::inventory::Command::Receive {
+                sku: s.sku.clone(),
+                node: s.node.clone(),
+                quantity: s.quantity,
+                supply: None,
+            };
+            oms.stock_command(&format!("r-{i}").parse().unwrap(), &receive).unwrap();
+        }
+        let mut draft = fixtures::draft("Q-1", "E-1", "C-1", &[("1", "TEE-M", 2), ("2", "CAP", 1)]);
+        draft.ship_to.as_mut().unwrap().geo = oms::core::GeoPoint::new(41.85, -87.65).ok();
+        oms.capture(&draft, system.clone()).unwrap();
+        oms.route(&"Q-1".parse().unwrap(), system.clone()).unwrap();
+        oms.execute(&"Q-1".parse().unwrap(), &OrderCommand::Release { fulfillment_order: None }, system.clone())
+            .unwrap();
+    }
+    let oms = open();
+    let order = oms.order(&"Q-1".parse().unwrap()).unwrap();
+    assert_eq!(order.units_in(LineStatus::Released), 3);
+    let (recorded, held) = oms.footprints(order.id()).unwrap();
+    assert_eq!(recorded, held);
+    assert!(oms.recover(order.id(), system).unwrap().is_empty(), "nothing to recover after a clean stop");
 }

@@ -1,6 +1,8 @@
 //! A thread-safe in-memory [`OrderStore`], as strict as a database.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
 use std::sync::{PoisonError, RwLock};
 
 use crate::{
@@ -28,7 +30,9 @@ pub struct InMemoryOrderStore {
 struct Inner {
     streams: HashMap<OrderId, Vec<OrderEnvelope>>,
     external: HashMap<(ChannelId, ExternalOrderId), OrderId>,
-    customers: HashMap<CustomerId, Vec<OrderSummary>>,
+    /// Per customer, orders by (placed at, id): a B-tree, so a customer with many orders (a B2B
+    /// account) costs a log, not a shift of the whole list, per new order.
+    customers: HashMap<CustomerId, BTreeMap<(DateTime<Utc>, OrderId), OrderSummary>>,
     snapshots: HashMap<OrderId, Order>,
 }
 
@@ -104,9 +108,8 @@ impl OrderStore for InMemoryOrderStore {
         // Every check passed: from here on the write cannot fail, so it is all or nothing.
         if let Some(NewOrderIndex { channel, external_order_id, customer, summary }) = index {
             inner.external.insert((channel, external_order_id), order.clone());
-            let list = inner.customers.entry(customer).or_default();
-            let at = list.partition_point(|s| (s.placed_at, &s.order_id) < (summary.placed_at, &summary.order_id));
-            list.insert(at, summary);
+            let key = (summary.placed_at, summary.order_id.clone());
+            inner.customers.entry(customer).or_default().insert(key, summary);
         }
         inner.streams.entry(order.clone()).or_default().extend_from_slice(events);
         Ok(Version::new(actual.get() + events.len() as u64))
@@ -121,7 +124,7 @@ impl OrderStore for InMemoryOrderStore {
     }
 
     fn customer_orders(&self, customer: &CustomerId) -> Result<Vec<OrderSummary>, StoreError> {
-        Ok(self.read_lock().customers.get(customer).cloned().unwrap_or_default())
+        Ok(self.read_lock().customers.get(customer).map(|list| list.values().cloned().collect()).unwrap_or_default())
     }
 
     fn save_snapshot(&self, order: &Order) -> Result<(), StoreError> {

@@ -1,140 +1,17 @@
 //! Folding batches into the engine: resolve ids to indices, check the whole batch against a
 //! copy-on-write overlay (nothing changes when any movement does not fit), then commit.
 
-use chrono::{DateTime, Utc};
 use oms_core::{ExpectedVersion, IdempotencyKey, NodeId, Sku, Version};
 use serde::{Deserialize, Serialize};
 
 use crate::inventory::Slot;
-use crate::network::Map;
+use crate::overlay::Overlay;
+use crate::raw::{Claim, NewReservation, RawBatch, RawMovement};
 use crate::reservation::Entry;
 use crate::{
     AvailabilityChanged, Batch, Error, Expected, InboundSupply, Inventory, InventoryConfig, Movement, Position,
     PositionKey, Reason, RecordedBatch, ReleaseCause, ReservationId, Result, Settlement,
 };
-
-/// Which reservation a raw movement belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum Claim {
-    None,
-    /// An open record's slot.
-    Open(u32),
-    /// The i-th reservation the batch opens.
-    New(u32),
-}
-
-/// A movement with ids resolved to indices. `slot` may be virtual: `slots.len() + i` for the
-/// i-th position the batch creates.
-#[derive(Debug, Clone)]
-pub(crate) struct RawMovement {
-    pub slot: u32,
-    pub claim: Claim,
-    pub reason: Reason,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) enum OutcomeKind {
-    #[default]
-    Done,
-    Reserved,
-    Expired,
-    Duplicate,
-}
-
-/// A batch in index form, reused between calls so the hot path does not allocate.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct RawBatch {
-    pub key: Option<IdempotencyKey>,
-    pub at: Option<DateTime<Utc>>,
-    pub movements: Vec<RawMovement>,
-    pub expected: Vec<(u32, ExpectedVersion)>,
-    /// Skus the batch introduces; sku index `skus.len() + j`.
-    pub new_skus: Vec<Sku>,
-    /// (sku index, node) of positions the batch creates.
-    pub new_positions: Vec<(u32, u32)>,
-    /// Reservations the batch opens, with their channel.
-    pub new_reservations: Vec<(ReservationId, usize)>,
-    /// Indexes of `new_skus` and `new_positions`, for batches that create many.
-    new_sku_ix: Map<Sku, u32>,
-    new_position_ix: Map<(u32, u32), u32>,
-    pub outcome: OutcomeKind,
-    /// For a reservation: (sku index, requested, reserved).
-    pub lines: Vec<(u32, u64, u64)>,
-    /// For a reservation: the sku index of each request line.
-    pub line_skus: Vec<u32>,
-    pub expired: Vec<ReservationId>,
-}
-
-impl RawBatch {
-    pub fn reset(&mut self, key: &IdempotencyKey, at: DateTime<Utc>) {
-        self.key = Some(key.clone());
-        self.at = Some(at);
-        self.movements.clear();
-        self.expected.clear();
-        self.new_skus.clear();
-        self.new_positions.clear();
-        self.new_sku_ix.clear();
-        self.new_position_ix.clear();
-        self.new_reservations.clear();
-        self.outcome = OutcomeKind::Done;
-        self.lines.clear();
-        self.line_skus.clear();
-        self.expired.clear();
-    }
-}
-
-/// A small map that scans while small and indexes once it grows.
-#[derive(Debug, Clone)]
-pub(crate) struct Overlay<K, V> {
-    items: Vec<(K, V)>,
-    index: Map<K, usize>,
-}
-
-impl<K, V> Default for Overlay<K, V> {
-    fn default() -> Self {
-        Overlay { items: Vec::new(), index: Map::default() }
-    }
-}
-
-const SCAN_LIMIT: usize = 24;
-
-impl<K: Copy + Eq + std::hash::Hash, V> Overlay<K, V> {
-    pub fn clear(&mut self) {
-        self.items.clear();
-        self.index.clear();
-    }
-
-    fn find(&self, key: K) -> Option<usize> {
-        if self.items.len() <= SCAN_LIMIT {
-            self.items.iter().position(|(k, _)| *k == key)
-        } else {
-            self.index.get(&key).copied()
-        }
-    }
-
-    pub fn get(&self, key: K) -> Option<&V> {
-        self.find(key).and_then(|i| self.items.get(i)).map(|(_, v)| v)
-    }
-
-    pub fn entry(&mut self, key: K, init: impl FnOnce() -> V) -> &mut V {
-        let i = match self.find(key) {
-            Some(i) => i,
-            None => {
-                self.items.push((key, init()));
-                let i = self.items.len() - 1;
-                if self.items.len() == SCAN_LIMIT + 1 {
-                    self.index = self.items.iter().enumerate().map(|(i, (k, _))| (*k, i)).collect();
-                } else if self.items.len() > SCAN_LIMIT + 1 {
-                    self.index.insert(key, i);
-                }
-                i
-            }
-        };
-        let last = self.items.len() - 1;
-        // `i` indexes `items`: found or just pushed.
-        &mut self.items[i.min(last)].1
-    }
-}
 
 /// Working memory of the engine, kept between calls.
 #[derive(Debug, Clone, Default)]
@@ -143,12 +20,14 @@ pub(crate) struct Scratch {
     pub positions: Overlay<u32, Position>,
     pub holds: Overlay<(Claim, u32), (i64, i64)>,
     pub inbound: Overlay<u32, Vec<InboundSupply>>,
-    pub picks: Vec<(u32, u32)>,
-    touched: Vec<u32>,
-    /// Skus whose free stock changed, with the channels whose figures read the change.
-    dirty: Vec<(u32, u64)>,
+    pub placement: crate::placement::Placement,
+    /// Sku lookups of a batch: hashes and results.
+    hashes: Vec<u32>,
+    found: Vec<Option<crate::sku_index::Found>>,
+    /// `sku << 32 | class` for each position whose free stock changed.
+    dirty: Vec<u64>,
+    /// Reservations a batch moved, with how the last movement would settle them.
     records: Vec<(u32, Settlement)>,
-    opened: Vec<u32>,
     pub feed: Vec<AvailabilityChanged>,
 }
 
@@ -170,6 +49,11 @@ fn touches_supply(reason: &Reason) -> bool {
             | Reason::Receive { supply: Some(_), .. }
             | Reason::TransferIn { .. }
     )
+}
+
+/// True when both strings are the same memory: ids sharing one allocation (clones of one id).
+fn same_allocation(a: &str, b: &str) -> bool {
+    std::ptr::eq(a, b)
 }
 
 fn settlement(reason: &Reason) -> Settlement {
@@ -203,15 +87,18 @@ impl Inventory {
     /// [`Error::UnknownChannel`]; [`Error::InvalidBatch`] when reservation movements do not
     /// match what the reservations hold. On any error nothing changes.
     pub fn apply(&mut self, batch: &Batch) -> Result<Applied> {
-        if self.keys.contains(batch.key()) {
+        let key_hash = self.keys.hash(batch.key());
+        if self.keys.contains_hashed(key_hash, batch.key()) {
             return Ok(Applied { duplicate: true, feed: Vec::new() });
         }
         let mut scratch = self.scratch.take().unwrap_or_default();
-        let result = self.resolve(batch, &mut scratch.raw).and_then(|()| self.check(&mut scratch));
+        let result = self.resolve(batch, key_hash, &mut scratch).and_then(|()| self.check(&mut scratch, batch.key()));
         if result.is_ok() {
-            self.commit(&mut scratch);
+            self.commit(&mut scratch, batch.key());
         }
-        let feed = std::mem::take(&mut scratch.feed);
+        // Moved out (no reference counts touched) into a vector of the exact size; the
+        // scratch vector keeps its capacity for the next batch.
+        let feed: Vec<AvailabilityChanged> = scratch.feed.drain(..).collect();
         self.scratch = Some(scratch);
         result.map(|()| Applied { duplicate: false, feed })
     }
@@ -230,24 +117,51 @@ impl Inventory {
         Ok(applied)
     }
 
-    /// Resolves a public batch into `raw`.
-    fn resolve(&self, batch: &Batch, raw: &mut RawBatch) -> Result<()> {
-        raw.reset(batch.key(), batch.at());
+    /// Resolves a public batch into `scratch.raw`.
+    ///
+    /// Skus are looked up for the whole batch at once (`SkuIndex::find_many`), and every
+    /// position's slot is touched before the check reads it: with the batch's loads issued
+    /// together, random positions cost about one memory latency per pass, not one per miss.
+    fn resolve(&self, batch: &Batch, key_hash: u64, scratch: &mut Scratch) -> Result<()> {
+        let Scratch { raw, hashes, found, .. } = scratch;
+        raw.reset(batch.key(), key_hash, batch.at(), self.slots.len());
         let key = batch.key();
-        for m in batch.movements() {
-            let slot = self.resolve_position(&m.sku, &m.node, key, raw)?;
+        let agg = &self.agg;
+        self.index.find_many(batch.movements().iter().map(|m| &m.sku), hashes, found, |s| agg.touch(s) as u64);
+        let mut last_node: Option<(&NodeId, u32)> = None;
+        for (m, &sku) in batch.movements().iter().zip(found.iter()) {
+            let n = match last_node {
+                Some((id, n)) if id.as_str() == m.node.as_str() => n,
+                _ => {
+                    let n = self
+                        .node_of(&m.node)
+                        .ok_or_else(|| Error::UnknownNode { node: m.node.clone(), key: Some(key.clone()) })?
+                        as u32;
+                    last_node = Some((&m.node, n));
+                    n
+                }
+            };
+            let slot = match sku.and_then(|f| self.index.slot_of_found(f, n)) {
+                Some(slot) => slot,
+                None => self.new_position(sku.map(|f| f.sku), &m.sku, n, raw),
+            };
             let claim = match &m.reservation {
                 None => Claim::None,
-                Some(id) => match raw.new_reservations.iter().position(|(r, _)| r == id) {
+                Some(id) => match raw.new_reservations.iter().position(|n| n.id.as_ref() == Some(id)) {
                     Some(i) => Claim::New(i as u32),
-                    None => match (self.res.entry(id), &m.reason) {
+                    None => match (self.res.entry_hashed(self.res.hash(id), id), &m.reason) {
                         (Some(Entry::Open(r)), _) => Claim::Open(*r),
                         (_, Reason::Reserve { channel, .. }) => {
-                            let c = self.net.channel_ix.get(channel).copied().ok_or_else(|| Error::UnknownChannel {
+                            let c = self.net.channel_index(channel).ok_or_else(|| Error::UnknownChannel {
                                 channel: channel.clone(),
                                 key: Some(key.clone()),
                             })?;
-                            raw.new_reservations.push((id.clone(), c));
+                            raw.new_reservations.push(NewReservation {
+                                id: Some(id.clone()),
+                                channel: c,
+                                hash: self.res.hash(id),
+                                opened: None,
+                            });
                             Claim::New((raw.new_reservations.len() - 1) as u32)
                         }
                         _ => {
@@ -290,20 +204,25 @@ impl Inventory {
     ) -> Result<u32> {
         let n =
             self.node_of(node).ok_or_else(|| Error::UnknownNode { node: node.clone(), key: Some(key.clone()) })? as u32;
-        let sku_ref = match self.sku_of(sku) {
-            Some(s) => {
-                if let Some(slot) = self.slot_of(s, n as usize) {
-                    return Ok(slot);
-                }
-                s
-            }
+        let s = self.sku_of(sku);
+        match s.and_then(|s| self.index.slot(s, n)) {
+            Some(slot) => Ok(slot),
+            None => Ok(self.new_position(s, sku, n, raw)),
+        }
+    }
+
+    /// The virtual slot of a position the batch creates: `slots.len() + i` for the i-th one.
+    /// `known` is the sku's index when the engine already has it.
+    fn new_position(&self, known: Option<u32>, sku: &Sku, n: u32, raw: &mut RawBatch) -> u32 {
+        let sku_ref = match known {
+            Some(s) => s,
             None => {
                 let next = raw.new_skus.len() as u32;
                 let j = *raw.new_sku_ix.entry(sku.clone()).or_insert(next);
                 if j == next {
                     raw.new_skus.push(sku.clone());
                 }
-                self.skus.len() as u32 + j
+                self.index.len() as u32 + j
             }
         };
         let next = raw.new_positions.len() as u32;
@@ -311,7 +230,7 @@ impl Inventory {
         if i == next {
             raw.new_positions.push((sku_ref, n));
         }
-        Ok(self.slots.len() as u32 + i)
+        self.slots.len() as u32 + i
     }
 
     /// Sku and node names of a (possibly virtual) slot.
@@ -322,7 +241,7 @@ impl Inventory {
         };
         let sku = self
             .sku_name(sku)
-            .or_else(|| raw.new_skus.get((sku as usize).wrapping_sub(self.skus.len())))
+            .or_else(|| raw.new_skus.get((sku as usize).wrapping_sub(self.index.len())))
             .cloned()
             .unwrap_or_else(unnamed_sku);
         let node = self.net.node_id(node as usize).cloned().unwrap_or_else(unnamed_node);
@@ -333,14 +252,18 @@ impl Inventory {
         match claim {
             Claim::None => None,
             Claim::Open(r) => self.res.id_of(r).cloned(),
-            Claim::New(i) => raw.new_reservations.get(i as usize).map(|(id, _)| id.clone()),
+            Claim::New(i) => raw.new_reservations.get(i as usize).and_then(|n| match (&n.id, n.opened) {
+                (Some(id), _) => Some(id.clone()),
+                (None, Some(r)) => self.res.id_of(r).cloned(),
+                (None, None) => None,
+            }),
         }
     }
 
     /// Checks every movement of `raw` against an overlay; changes nothing.
-    pub(crate) fn check(&self, scratch: &mut Scratch) -> Result<()> {
+    pub(crate) fn check(&self, scratch: &mut Scratch, key: &IdempotencyKey) -> Result<()> {
         let Scratch { raw, positions, holds, inbound, .. } = scratch;
-        let key = || raw.key.clone().unwrap_or_else(unnamed_key);
+        let key = || key.clone();
         for &(slot, expected) in &raw.expected {
             let actual = Version::new(self.slot(slot).map_or(0, |s| u64::from(s.version)));
             if !expected.matches(actual) {
@@ -351,6 +274,11 @@ impl Inventory {
         positions.clear();
         holds.clear();
         inbound.clear();
+        // Touch every position first (see `resolve`): their misses overlap.
+        // A slot may straddle two cache lines: read its first and last fields.
+        let touched =
+            raw.movements.iter().fold(0u32, |t, m| t ^ self.slot(m.slot).map_or(0, |s| s.pos.on_hand() ^ s.node));
+        std::hint::black_box(touched);
         for m in &raw.movements {
             let base = self.slot(m.slot).map_or_else(Position::default, |s| s.pos);
             let position = positions.entry(m.slot, || base);
@@ -410,50 +338,36 @@ impl Inventory {
         Ok(())
     }
 
-    /// Commits a checked batch: cannot fail.
-    pub(crate) fn commit(&mut self, scratch: &mut Scratch) {
-        let Scratch { raw, touched, dirty, records, opened, feed, .. } = scratch;
-        touched.clear();
+    /// Commits a checked batch: cannot fail. `scratch.positions` holds the folded value of
+    /// every position the batch moves (the check or the decision built it).
+    pub(crate) fn commit(&mut self, scratch: &mut Scratch, key: &IdempotencyKey) {
+        let Scratch { raw, positions, dirty, records, feed, .. } = scratch;
         dirty.clear();
         records.clear();
-        opened.clear();
-        feed.clear();
         for sku in &raw.new_skus {
-            self.sku_ix.insert(sku.clone(), self.skus.len() as u32);
-            self.skus.push(sku.clone());
-            self.by_sku.push(Vec::new());
+            self.index.insert(sku.clone());
             self.agg.add_sku(&self.net);
         }
         for &(sku, node) in &raw.new_positions {
             let slot = self.slots.len() as u32;
             self.slots.push(Slot { pos: Position::default(), version: 0, sku, node });
-            if let Some(list) = self.by_sku.get_mut(sku as usize) {
-                let at = list.partition_point(|&(n, _)| n < node);
-                list.insert(at, (node, slot));
+            self.index.add_position(sku, node, slot);
+        }
+        // Each moved position takes its folded value and one more version; the running sums
+        // take the change in its free stock.
+        for &(slot, pos) in positions.items() {
+            let Some(s) = self.slots.get_mut(slot as usize) else { continue };
+            let free_delta = i64::from(pos.free()) - i64::from(s.pos.free());
+            let backorder_delta = i32::from(pos.backorder_allowed()) - i32::from(s.pos.backorder_allowed());
+            s.pos = pos;
+            s.version = s.version.saturating_add(1);
+            if free_delta != 0 || backorder_delta != 0 {
+                let class = self.net.class_of(s.node as usize);
+                self.agg.add(s.sku, class, free_delta, backorder_delta);
+                dirty.push(u64::from(s.sku) << 32 | class as u64);
             }
         }
-        opened.resize(raw.new_reservations.len(), u32::MAX);
-        let Some(key) = raw.key.as_ref() else { return };
         for m in &raw.movements {
-            let Some(s) = self.slots.get_mut(m.slot as usize) else { continue };
-            let (free, backorder) = (s.pos.free(), s.pos.backorder_allowed());
-            // Checked against the same state just before: the fold accepts it.
-            let _ = s.pos.apply(&m.reason);
-            let free_delta = i64::from(s.pos.free()) - i64::from(free);
-            let backorder_delta = i32::from(s.pos.backorder_allowed()) - i32::from(backorder);
-            let (sku, node) = (s.sku, s.node);
-            if free_delta != 0 || backorder_delta != 0 {
-                let class = self.net.class_of(node as usize);
-                self.agg.add(sku, class, free_delta, backorder_delta);
-                let channels = self.net.affects.get(class).copied().unwrap_or(u64::MAX);
-                match dirty.last_mut() {
-                    Some((last, mask)) if *last == sku => *mask |= channels,
-                    _ => dirty.push((sku, channels)),
-                }
-            }
-            if touched.last() != Some(&m.slot) {
-                touched.push(m.slot);
-            }
             if touches_supply(&m.reason) {
                 let lines = self.inbound.entry(m.slot).or_default();
                 let _ = InboundSupply::apply(lines, &m.reason);
@@ -464,18 +378,21 @@ impl Inventory {
             let record = match m.claim {
                 Claim::None => continue,
                 Claim::Open(r) => r,
-                Claim::New(i) => match opened.get(i as usize).copied() {
-                    Some(r) if r != u32::MAX => r,
-                    _ => {
-                        let Some((id, channel)) = raw.new_reservations.get(i as usize) else { continue };
-                        let Reason::Reserve { expires_at, channel: channel_id, .. } = &m.reason else { continue };
-                        let r = self.res.open(id.clone(), (*channel, channel_id), *expires_at, key.clone());
-                        if let Some(o) = opened.get_mut(i as usize) {
-                            *o = r;
+                Claim::New(i) => {
+                    let Some(new) = raw.new_reservations.get_mut(i as usize) else { continue };
+                    match (new.opened, new.id.take(), &m.reason) {
+                        (Some(r), _, _) => r,
+                        (None, Some(id), Reason::Reserve { expires_at, channel: channel_id, .. }) => {
+                            let r = self.res.open((id, new.hash), (new.channel, channel_id), *expires_at, key);
+                            new.opened = Some(r);
+                            r
                         }
-                        r
+                        (None, id, _) => {
+                            new.id = id;
+                            continue;
+                        }
                     }
-                },
+                }
             };
             if let Some(rec) = self.res.record_mut(record) {
                 let hold = rec.hold_mut(m.slot);
@@ -494,55 +411,104 @@ impl Inventory {
                     }
                     _ => {}
                 }
-                records.push((record, settlement(&m.reason)));
-            }
-        }
-        touched.sort_unstable();
-        touched.dedup();
-        for &slot in touched.iter() {
-            if let Some(s) = self.slots.get_mut(slot as usize) {
-                s.version = s.version.saturating_add(1);
-            }
-        }
-        // The last movement of each reservation says how an emptied one ended.
-        records.reverse();
-        records.sort_by_key(|&(record, _)| record); // stable: each group starts with its last movement (small)
-        let mut previous = None;
-        for &(record, how) in records.iter() {
-            if previous == Some(record) {
-                continue;
-            }
-            previous = Some(record);
-            if self.res.record(record).is_some_and(|r| r.is_empty()) {
-                self.res.settle(record, how, key.clone());
-            }
-        }
-        self.keys.insert(key);
-        if dirty.len() > 1 {
-            // Sku index order: the order the ledger introduced the skus, the same in every
-            // engine that folded the same ledger.
-            dirty.sort_unstable_by_key(|d| d.0);
-            dirty.dedup_by(|later, first| {
-                let same = later.0 == first.0;
-                if same {
-                    first.1 |= later.1;
+                // The last movement of each reservation says how an emptied one ended.
+                let how = settlement(&m.reason);
+                match records.iter_mut().find(|(r, _)| *r == record) {
+                    Some(last) => last.1 = how,
+                    None => records.push((record, how)),
                 }
-                same
-            });
+            }
         }
-        for &(sku, channels) in dirty.iter() {
-            let Some(name) = self.skus.get(sku as usize) else { continue };
+        for &(record, how) in records.iter() {
+            if self.res.record(record).is_some_and(|r| r.is_empty()) {
+                self.res.settle(record, how, key);
+            }
+        }
+        self.keys.insert_hashed(raw.key_hash, key);
+        raw.committed = true;
+        // Sku index order: the order the ledger introduced the skus, the same in every engine
+        // that folded the same ledger. Entries are (sku, class) in one integer.
+        if !dirty.is_sorted() {
+            dirty.sort_unstable();
+        }
+        // The feed is rewritten in place: an event whose sku and channel are the same as the one
+        // at its place in the previous batch's feed keeps their ids (a release after a reserve
+        // of the same sku touches no reference count).
+        let mut written = 0;
+        let mut i = 0;
+        while let Some(&first) = dirty.get(i) {
+            let sku = (first >> 32) as u32;
+            let mut channels = 0u64;
+            while let Some(&d) = dirty.get(i).filter(|&&d| d >> 32 == u64::from(sku)) {
+                channels |= self.net.affects.get(d as u32 as usize).copied().unwrap_or(u64::MAX);
+                i += 1;
+            }
+            let Some(name) = self.index.name(sku) else { continue };
             let net = &self.net;
             self.agg.refresh(sku, channels, net, |c, before, after| {
-                if let Some(channel) = net.channel(c) {
-                    feed.push(AvailabilityChanged { sku: name.clone(), channel: channel.id.clone(), before, after });
+                let Some(channel) = net.channel(c) else { return };
+                match feed.get_mut(written) {
+                    Some(event) => {
+                        if !same_allocation(event.sku.as_str(), name.as_str()) {
+                            event.sku = name.clone();
+                        }
+                        if !same_allocation(event.channel.as_str(), channel.id.as_str()) {
+                            event.channel = channel.id.clone();
+                        }
+                        (event.before, event.after) = (before, after);
+                    }
+                    None => {
+                        feed.push(AvailabilityChanged { sku: name.clone(), channel: channel.id.clone(), before, after })
+                    }
                 }
+                written += 1;
             });
         }
+        feed.truncate(written);
+    }
+
+    /// Every position a decision read, with the version it read: the positions it moves and
+    /// the ones in `raw.reads`. Derived when the batch is asked for rather than recorded while
+    /// deciding; the engine has not changed since but for the decision's own commit, which
+    /// moved each of its positions exactly one version on.
+    fn read_set(&self, raw: &RawBatch) -> Vec<(u32, ExpectedVersion)> {
+        let mut moved: Vec<u32> = raw.movements.iter().map(|m| m.slot).collect();
+        moved.sort_unstable();
+        moved.dedup();
+        let mut slots = moved.clone();
+        for &(sku, channel) in &raw.reads {
+            let reads = self.net.plans.get(channel).map_or(&[][..], |p| p.reads.as_slice());
+            for &(node, slot) in self.nodes_of(sku) {
+                let read = reads.get(self.net.class_of(node as usize)).copied().unwrap_or(false);
+                if read && slot < raw.base_slots {
+                    slots.push(slot);
+                }
+            }
+        }
+        slots.sort_unstable();
+        slots.dedup();
+        slots
+            .into_iter()
+            .map(|slot| {
+                let version = match self.slot(slot).filter(|_| slot < raw.base_slots) {
+                    None => ExpectedVersion::NoStream,
+                    Some(s) => {
+                        let undo = u32::from(raw.committed && moved.binary_search(&slot).is_ok());
+                        ExpectedVersion::Exactly(Version::new(u64::from(s.version.saturating_sub(undo))))
+                    }
+                };
+                (slot, version)
+            })
+            .collect()
     }
 
     /// The public form of `raw`.
-    pub(crate) fn to_batch(&self, raw: &RawBatch) -> Batch {
+    /// The key of a decided batch, from its text (see `RawBatch::key_text`).
+    pub(crate) fn batch_key(raw: &RawBatch) -> Option<IdempotencyKey> {
+        IdempotencyKey::new(&raw.key_text).ok()
+    }
+
+    pub(crate) fn to_batch(&self, raw: &RawBatch, key: &IdempotencyKey) -> Batch {
         let movements = raw
             .movements
             .iter()
@@ -551,17 +517,16 @@ impl Inventory {
                 Movement { sku, node, reservation: self.reservation_name(raw, m.claim), reason: m.reason.clone() }
             })
             .collect();
-        let mut expected: Vec<Expected> = raw
-            .expected
-            .iter()
-            .map(|&(slot, version)| {
+        let mut expected: Vec<Expected> = self
+            .read_set(raw)
+            .into_iter()
+            .map(|(slot, version)| {
                 let (sku, node) = self.names(raw, slot);
                 Expected { position: PositionKey { sku, node }, version }
             })
             .collect();
         expected.sort_by(|a, b| a.position.cmp(&b.position));
-        let key = raw.key.clone().unwrap_or_else(unnamed_key);
-        Batch::from_parts(key, raw.at.unwrap_or_default(), movements, expected)
+        Batch::from_parts(key.clone(), raw.at.unwrap_or_default(), movements, expected)
     }
 }
 
@@ -572,7 +537,4 @@ fn unnamed_sku() -> Sku {
 }
 fn unnamed_node() -> NodeId {
     NodeId::new("?").unwrap_or_else(|_| unnamed_node())
-}
-fn unnamed_key() -> IdempotencyKey {
-    IdempotencyKey::new("?").unwrap_or_else(|_| unnamed_key())
 }

@@ -4,36 +4,21 @@
 use chrono::{DateTime, Utc};
 use oms_core::{IdempotencyKey, NodeId, Sku};
 
-use crate::apply::{Claim, OutcomeKind};
 use crate::decide::Draft;
-use crate::network::MAX_CHANNELS;
+use crate::placement::{Placement, pick, picked, units};
+use crate::raw::{Claim, NewReservation, OutcomeKind};
 use crate::reservation::{Entry, Record};
 use crate::{Allocation, Error, Inventory, Policy, Reason, ReleaseCause, ReservationId, Reserve, Result};
-
-/// Adds `units` at `slot` to the picks, merging with an earlier pick of the same slot.
-fn pick(picks: &mut Vec<(u32, u32)>, slot: u32, units: u32) {
-    match picks.iter_mut().find(|(s, _)| *s == slot) {
-        Some((_, u)) => *u += units,
-        None => picks.push((slot, units)),
-    }
-}
-
-fn picked(picks: &[(u32, u32)], slot: u32) -> u32 {
-    picks.iter().filter(|(s, _)| *s == slot).map(|(_, u)| *u).sum()
-}
-
-/// Placement order key: protected channels sharing the node, minus the others' availability,
-/// channels sharing the node. Lower is used first.
-type Rank = (u32, i64, u32);
-
-fn units(n: u64) -> u32 {
-    n.min(u64::from(u32::MAX)) as u32
-}
 
 impl Inventory {
     /// The open record of a reservation, or the error for a settled or unknown one.
     fn open_record(&self, id: &ReservationId, key: &IdempotencyKey) -> Result<(u32, &Record)> {
-        match self.res.entry(id) {
+        self.open_in(self.res.entry(id), id, key)
+    }
+
+    /// The open record an index entry points to, or the error for a settled or unknown one.
+    fn open_in(&self, entry: Option<&Entry>, id: &ReservationId, key: &IdempotencyKey) -> Result<(u32, &Record)> {
+        match entry {
             Some(Entry::Open(slot)) => self
                 .res
                 .record(*slot)
@@ -50,46 +35,51 @@ impl Inventory {
         self.slot(slot).map_or(0, |s| s.pos.free()).saturating_sub(picked(picks, slot))
     }
 
-    pub(crate) fn reserve(&self, draft: &mut Draft<'_>, picks: &mut Vec<(u32, u32)>, request: &Reserve) -> Result<()> {
+    pub(crate) fn reserve(&self, draft: &mut Draft<'_>, placement: &mut Placement, request: &Reserve) -> Result<()> {
         let key = draft.key();
         let id = &request.reservation;
         let c = self
             .net
-            .channel_ix
-            .get(&request.channel)
-            .copied()
+            .channel_index(&request.channel)
             .ok_or_else(|| Error::UnknownChannel { channel: request.channel.clone(), key: Some(key.clone()) })?;
-        match self.res.entry(id) {
+        // An open reservation for the same channel grows; for another channel it is refused.
+        let mut extending = None;
+        let id_hash = self.res.hash(id);
+        match self.res.entry_hashed(id_hash, id) {
             Some(Entry::Open(slot)) => {
-                if self.res.record(*slot).is_some_and(|r| r.key == key) {
+                let record = self.res.record(*slot);
+                if record.is_some_and(|r| r.key.as_ref() == Some(key)) {
                     draft.raw.outcome = OutcomeKind::Duplicate;
                     return Ok(());
                 }
-                return Err(Error::ReservationExists { reservation: id.clone(), key });
+                if record.is_none_or(|r| r.channel != c) {
+                    return Err(Error::ReservationExists { reservation: id.clone(), key: key.clone() });
+                }
+                extending = Some(*slot);
             }
-            Some(Entry::Settled(t)) if t.reserve_key == key || t.settle_key == key => {
+            Some(Entry::Settled(t)) if t.reserve_key == *key || t.settle_key == *key => {
                 draft.raw.outcome = OutcomeKind::Duplicate;
                 return Ok(());
             }
             _ => {}
         }
         if request.lines.is_empty() {
-            return Err(Error::NoLines { reservation: id.clone(), key });
+            return Err(Error::NoLines { reservation: id.clone(), key: key.clone() });
         }
         // Validate every line and sum them per sku before looking at stock.
         for line in &request.lines {
-            let s = self.sku(&line.sku, &key)?;
+            let s = self.sku(&line.sku, key)?;
             if line.quantity == 0 {
-                return Err(Error::ZeroQuantity { sku: line.sku.clone(), node: line.node.clone(), key });
+                return Err(Error::ZeroQuantity { sku: line.sku.clone(), node: line.node.clone(), key: key.clone() });
             }
             if let Some(node) = &line.node {
-                let n = self.node(node, &key)?;
+                let n = self.node(node, key)?;
                 if !self.net.in_pool(c, n) {
                     return Err(Error::NodeNotEligible {
                         channel: request.channel.clone(),
                         node: node.clone(),
                         sku: line.sku.clone(),
-                        key,
+                        key: key.clone(),
                     });
                 }
             }
@@ -116,23 +106,23 @@ impl Inventory {
                 };
                 let want = u64::from(line.quantity);
                 let Some(slot) = self.node_of(node).and_then(|n| self.slot_of(s, n)) else { continue };
-                let mut take = want.min(u64::from(self.free_at(slot, picks))).min(budget);
+                let mut take = want.min(u64::from(self.free_at(slot, &placement.picks))).min(budget);
                 budget -= take;
                 if take < want && self.slot(slot).is_some_and(|p| p.pos.backorder_allowed()) {
                     take = want;
                 }
                 if take > 0 {
-                    pick(picks, slot, units(take));
+                    pick(&mut placement.picks, slot, units(take));
                     pinned.push(slot);
                 }
                 got += take;
             }
             if network > 0 {
-                let placed = self.place(s, c, network.min(budget), picks);
+                let placed = self.place(placement, s, c, network.min(budget));
                 got += placed;
                 if placed < network {
                     if let Some(slot) = self.backorder_node(s, c) {
-                        pick(picks, slot, units(network - placed));
+                        pick(&mut placement.picks, slot, units(network - placed));
                         got += network - placed;
                     }
                 }
@@ -148,130 +138,56 @@ impl Inventory {
                     channel: Some(request.channel.clone()),
                     requested,
                     available: got,
-                    key,
+                    key: key.clone(),
                 });
             }
         }
         draft.raw.line_skus = line_skus;
         draft.raw.outcome = OutcomeKind::Reserved;
-        if picks.is_empty() {
+        if placement.picks.is_empty() {
             return Ok(());
         }
-        draft.raw.new_reservations.push((id.clone(), c));
-        for &(slot, quantity) in picks.iter() {
+        let claim = match extending {
+            Some(record) => Claim::Open(record),
+            None => {
+                draft.raw.new_reservations.push(NewReservation {
+                    id: Some(id.clone()),
+                    channel: c,
+                    hash: id_hash,
+                    opened: None,
+                });
+                Claim::New(0)
+            }
+        };
+        for &(slot, quantity) in placement.picks.iter() {
             let reason = Reason::Reserve {
                 quantity,
                 channel: request.channel.clone(),
                 expires_at: request.expires_at,
                 pinned: pinned.contains(&slot),
             };
-            draft.push(slot, Claim::New(0), reason).map_err(|problem| draft.refused(slot, problem))?;
+            draft.push(slot, claim, reason).map_err(|problem| draft.refused(slot, problem))?;
         }
-        // The decision read every position behind the channel's figure: expect them all, so a
-        // concurrent change anywhere in the pool (or a protected pool) is a conflict.
-        let plan = self.net.plans.get(c);
+        // The decision read every position behind the channel's figure: the batch expects
+        // them all (see `Inventory::read_set`), so a concurrent change anywhere in the pool (or
+        // a protected pool) is a conflict.
         for i in 0..draft.raw.lines.len() {
             let Some(&(s, _, _)) = draft.raw.lines.get(i) else { continue };
-            for &(node, slot) in self.by_sku.get(s as usize).map_or(&[][..], Vec::as_slice) {
-                let class = self.net.class_of(node as usize);
-                if plan.is_some_and(|p| p.reads.get(class).copied().unwrap_or(false))
-                    && !picks.iter().any(|p| p.0 == slot)
-                {
-                    draft.expect_unread(slot);
-                }
-            }
+            draft.raw.reads.push((s, c));
         }
         Ok(())
     }
 
-    /// Places up to `need` units of network stock for channel `c`: one node that covers it all
-    /// when there is one (fewest splits), else node by node in placement order. Never takes
-    /// stock that protected channels keep in shared nodes. Returns the units placed.
-    fn place(&self, sku: u32, c: usize, need: u64, picks: &mut Vec<(u32, u32)>) -> u64 {
-        let Some(plan) = self.net.plans.get(c) else { return 0 };
-        let supply = self.agg.supply(sku);
-        let mut slack = [0i64; MAX_CHANNELS];
-        let slack = &mut slack[..plan.guards.len().min(MAX_CHANNELS)];
-        for (g, guard) in plan.guards.iter().enumerate() {
-            let shared: i64 = guard.shared.iter().map(|&k| supply.get(k).copied().unwrap_or(0)).sum();
-            if let Some(s) = slack.get_mut(g) {
-                *s = shared - self.net.guarded(guard, supply);
-            }
-        }
-        let candidates = self.by_sku.get(sku as usize).map_or(&[][..], Vec::as_slice);
-        let cap = |node: u32, slot: u32, picks: &[(u32, u32)], slack: &[i64]| -> (Rank, u64) {
-            let class = self.net.class_of(node as usize);
-            let Some((protected, sharing)) = plan.rank.get(class).copied().flatten() else {
-                return ((u32::MAX, 0, u32::MAX), 0);
-            };
-            // Among equally shared nodes, take from where the other channels have most left.
-            let mut others = plan.others.get(class).copied().unwrap_or(0);
-            let mut others_left = i64::MAX;
-            while others != 0 {
-                others_left = others_left.min(self.agg.atp(sku, others.trailing_zeros() as usize));
-                others &= others - 1;
-            }
-            let rank: Rank = (protected, others_left.saturating_neg(), sharing);
-            let mut bits = plan.guard_bits.get(class).copied().unwrap_or(0);
-            let mut cap = i64::from(self.free_at(slot, picks));
-            while bits != 0 {
-                cap = cap.min(slack.get(bits.trailing_zeros() as usize).copied().unwrap_or(0));
-                bits &= bits - 1;
-            }
-            (rank, cap.max(0) as u64)
-        };
-        let mut left = need;
-        // One node for everything when possible.
-        let whole = candidates
-            .iter()
-            .map(|&(node, slot)| (cap(node, slot, picks, slack), node, slot))
-            .filter(|&((_, units), _, _)| units >= left && left > 0)
-            .min_by_key(|&((rank, _), node, _)| (rank, node));
-        if let Some((_, _, slot)) = whole {
-            pick(picks, slot, units(left));
-            return need;
-        }
-        while left > 0 {
-            let best = candidates
-                .iter()
-                .map(|&(node, slot)| (cap(node, slot, picks, slack), node, slot))
-                .filter(|&((_, units), _, _)| units > 0)
-                .min_by_key(|&((rank, units), node, _)| (rank, std::cmp::Reverse(units), node));
-            let Some(((_, units_here), node, slot)) = best else { break };
-            let take = units_here.min(left);
-            pick(picks, slot, units(take));
-            left -= take;
-            let bits = plan.guard_bits.get(self.net.class_of(node as usize)).copied().unwrap_or(0);
-            for (g, s) in slack.iter_mut().enumerate() {
-                if bits >> g & 1 == 1 {
-                    *s -= take as i64;
-                }
-            }
-        }
-        need - left
-    }
-
-    /// The first node (in placement order) of the channel's pool that takes backorders of the sku.
-    fn backorder_node(&self, sku: u32, c: usize) -> Option<u32> {
-        let plan = self.net.plans.get(c)?;
-        self.by_sku
-            .get(sku as usize)?
-            .iter()
-            .filter(|&&(_, slot)| self.slot(slot).is_some_and(|s| s.pos.backorder_allowed()))
-            .filter_map(|&(node, slot)| Some((plan.rank.get(self.net.class_of(node as usize)).copied()??, node, slot)))
-            .min()
-            .map(|(_, _, slot)| slot)
-    }
-
     pub(crate) fn release(&self, draft: &mut Draft<'_>, id: &ReservationId) -> Result<()> {
         let key = draft.key();
-        if let Some(Entry::Settled(t)) = self.res.entry(id) {
-            if t.settle_key == key {
+        let entry = self.res.entry(id);
+        if let Some(Entry::Settled(t)) = entry {
+            if t.settle_key == *key {
                 draft.raw.outcome = OutcomeKind::Duplicate;
                 return Ok(());
             }
         }
-        let (r, record) = self.open_record(id, &key)?;
+        let (r, record) = self.open_in(entry, id, key)?;
         for h in &record.holds {
             if h.held > 0 {
                 let reason = Reason::Release { quantity: h.held, cause: ReleaseCause::Cancelled };
@@ -293,10 +209,10 @@ impl Inventory {
         quantity: u32,
     ) -> Result<()> {
         let key = draft.key();
-        let (r, record) = self.open_record(id, &key)?;
-        let s = self.sku(sku, &key)?;
+        let (r, record) = self.open_record(id, key)?;
+        let s = self.sku(sku, key)?;
         if quantity == 0 {
-            return Err(Error::ZeroQuantity { sku: sku.clone(), node: None, key });
+            return Err(Error::ZeroQuantity { sku: sku.clone(), node: None, key: key.clone() });
         }
         let of_sku = |h: &&crate::reservation::Hold| self.slot(h.slot).is_some_and(|p| p.sku == s);
         let held: u64 = record.holds.iter().filter(of_sku).map(|h| u64::from(h.held) + u64::from(h.allocated)).sum();
@@ -306,7 +222,7 @@ impl Inventory {
                 sku: sku.clone(),
                 requested: u64::from(quantity),
                 held,
-                key,
+                key: key.clone(),
             });
         }
         let mut left = quantity;
@@ -329,6 +245,41 @@ impl Inventory {
         Ok(())
     }
 
+    pub(crate) fn deallocate(
+        &self,
+        draft: &mut Draft<'_>,
+        id: &ReservationId,
+        sku: &Sku,
+        node: &NodeId,
+        quantity: u32,
+    ) -> Result<()> {
+        let key = draft.key();
+        let (r, record) = self.open_record(id, key)?;
+        let s = self.sku(sku, key)?;
+        let n = self.node(node, key)?;
+        if quantity == 0 {
+            return Err(Error::ZeroQuantity { sku: sku.clone(), node: Some(node.clone()), key: key.clone() });
+        }
+        let slot = self.slot_of(s, n).ok_or_else(|| Error::UnknownPosition {
+            sku: sku.clone(),
+            node: node.clone(),
+            key: key.clone(),
+        })?;
+        let allocated = record.hold(slot).allocated;
+        if quantity > allocated {
+            return Err(Error::NotAllocated {
+                reservation: id.clone(),
+                sku: sku.clone(),
+                node: node.clone(),
+                requested: quantity,
+                allocated,
+                key: key.clone(),
+            });
+        }
+        let reason = Reason::Deallocate { quantity, cause: ReleaseCause::Cancelled };
+        draft.push(slot, Claim::Open(r), reason).map_err(|p| draft.refused(slot, p))
+    }
+
     pub(crate) fn convert(
         &self,
         draft: &mut Draft<'_>,
@@ -338,25 +289,25 @@ impl Inventory {
         now: DateTime<Utc>,
     ) -> Result<()> {
         let key = draft.key();
-        let (r, record) = self.open_record(id, &key)?;
+        let (r, record) = self.open_record(id, key)?;
         if let Some(expired_at) = record.expires_at.filter(|at| *at <= now) {
-            return Err(Error::ReservationExpired { reservation: id.clone(), expired_at, key });
+            return Err(Error::ReservationExpired { reservation: id.clone(), expired_at, key: key.clone() });
         }
         if allocations.is_empty() {
-            return Err(Error::NoLines { reservation: id.clone(), key });
+            return Err(Error::NoLines { reservation: id.clone(), key: key.clone() });
         }
         for a in allocations {
-            let s = self.sku(&a.sku, &key)?;
-            let n = self.node(&a.node, &key)?;
+            let s = self.sku(&a.sku, key)?;
+            let n = self.node(&a.node, key)?;
             if a.quantity == 0 {
-                return Err(Error::ZeroQuantity { sku: a.sku.clone(), node: Some(a.node.clone()), key });
+                return Err(Error::ZeroQuantity { sku: a.sku.clone(), node: Some(a.node.clone()), key: key.clone() });
             }
             if !self.net.in_pool(record.channel, n) {
                 return Err(Error::NodeNotEligible {
                     channel: record.channel_id.clone(),
                     node: a.node.clone(),
                     sku: a.sku.clone(),
-                    key,
+                    key: key.clone(),
                 });
             }
             let slot = self.slot_of(s, n).ok_or_else(|| Error::UnknownPosition {
@@ -368,7 +319,7 @@ impl Inventory {
         }
         // Per sku: no more than the reservation holds.
         for a in allocations {
-            let s = self.sku(&a.sku, &key)?;
+            let s = self.sku(&a.sku, key)?;
             let of_sku = |slot: u32| self.slot(slot).is_some_and(|p| p.sku == s);
             let requested: u64 = targets.iter().filter(|t| of_sku(t.0)).map(|t| u64::from(t.1)).sum();
             let held: u64 = record.holds.iter().filter(|h| of_sku(h.slot)).map(|h| u64::from(h.held)).sum();
@@ -378,7 +329,7 @@ impl Inventory {
                     sku: a.sku.clone(),
                     requested,
                     held,
-                    key,
+                    key: key.clone(),
                 });
             }
         }
@@ -425,7 +376,7 @@ impl Inventory {
                     channel: None,
                     requested: u64::from(t.1),
                     available: u64::from(free),
-                    key,
+                    key: key.clone(),
                 });
             }
         }
@@ -451,9 +402,7 @@ impl Inventory {
             let channel_id = record.channel_id.clone();
             let mut movable = held.min(short);
             let destinations: Vec<u32> = self
-                .by_sku
-                .get(sku as usize)
-                .map_or(&[][..], Vec::as_slice)
+                .nodes_of(sku)
                 .iter()
                 .filter(|&&(node, other)| other != slot && self.net.in_pool(channel, node as usize))
                 .map(|&(_, other)| other)
@@ -497,14 +446,19 @@ impl Inventory {
         quantity: u32,
     ) -> Result<()> {
         let key = draft.key();
-        let (r, record) = self.open_record(id, &key)?;
-        let s = self.sku(sku, &key)?;
-        let (f, t) = (self.node(from, &key)?, self.node(to, &key)?);
+        let (r, record) = self.open_record(id, key)?;
+        let s = self.sku(sku, key)?;
+        let (f, t) = (self.node(from, key)?, self.node(to, key)?);
         if quantity == 0 {
-            return Err(Error::ZeroQuantity { sku: sku.clone(), node: Some(to.clone()), key });
+            return Err(Error::ZeroQuantity { sku: sku.clone(), node: Some(to.clone()), key: key.clone() });
         }
         if f == t {
-            return Err(Error::SameNode { reservation: Some(id.clone()), sku: sku.clone(), node: to.clone(), key });
+            return Err(Error::SameNode {
+                reservation: Some(id.clone()),
+                sku: sku.clone(),
+                node: to.clone(),
+                key: key.clone(),
+            });
         }
         let allocated = self.slot_of(s, f).map_or(0, |slot| record.hold(slot).allocated);
         let Some(from_slot) = self.slot_of(s, f).filter(|_| allocated >= quantity) else {
@@ -514,7 +468,7 @@ impl Inventory {
                 node: from.clone(),
                 requested: quantity,
                 allocated,
-                key,
+                key: key.clone(),
             });
         };
         if !self.net.in_pool(record.channel, t) {
@@ -522,7 +476,7 @@ impl Inventory {
                 channel: record.channel_id.clone(),
                 node: to.clone(),
                 sku: sku.clone(),
-                key,
+                key: key.clone(),
             });
         }
         let to_slot = self.slot_of(s, t).ok_or_else(|| Error::UnknownPosition {
@@ -552,11 +506,11 @@ impl Inventory {
         quantity: u32,
     ) -> Result<()> {
         let key = draft.key();
-        let (r, record) = self.open_record(id, &key)?;
-        let s = self.sku(sku, &key)?;
-        let n = self.node(node, &key)?;
+        let (r, record) = self.open_record(id, key)?;
+        let s = self.sku(sku, key)?;
+        let n = self.node(node, key)?;
         if quantity == 0 {
-            return Err(Error::ZeroQuantity { sku: sku.clone(), node: Some(node.clone()), key });
+            return Err(Error::ZeroQuantity { sku: sku.clone(), node: Some(node.clone()), key: key.clone() });
         }
         let slot = self.slot_of(s, n);
         let allocated = slot.map_or(0, |slot| record.hold(slot).allocated);
@@ -570,7 +524,7 @@ impl Inventory {
                 node: node.clone(),
                 requested: quantity,
                 allocated,
-                key,
+                key: key.clone(),
             }),
         }
     }

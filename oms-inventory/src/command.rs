@@ -219,7 +219,8 @@ pub enum Command {
         /// Allowed or not.
         allowed: bool,
     },
-    /// Holds network stock for a channel.
+    /// Holds network stock for a channel. Reserving under a reservation that is open adds to
+    /// it (an order reserving units it gained later); it must be for the same channel.
     Reserve(Reserve),
     /// Lets go of everything a reservation still holds or has allocated.
     Release {
@@ -232,6 +233,19 @@ pub enum Command {
         reservation: ReservationId,
         /// The item.
         sku: Sku,
+        /// Units.
+        quantity: u32,
+    },
+    /// Lets go of units allocated at one node (a node rejected them, the order was cancelled):
+    /// the node's stock is free again. The reservation's holds and its allocations elsewhere
+    /// stay as they are.
+    Deallocate {
+        /// The reservation.
+        reservation: ReservationId,
+        /// The item.
+        sku: Sku,
+        /// The node they are allocated at.
+        node: NodeId,
         /// Units.
         quantity: u32,
     },

@@ -31,12 +31,12 @@ impl Inventory {
         now: DateTime<Utc>,
     ) -> Result<Vec<DatedAvailability>> {
         let today = self.availability(sku, channel)?.atp;
-        let c = self.net.channel_ix.get(channel).copied().unwrap_or(0);
+        let c = self.net.channel_index(channel).unwrap_or(0);
         let s = self.sku_of(sku).ok_or_else(|| Error::UnknownSku { sku: sku.clone(), key: None })?;
         let rules = self.net.config.supply;
         let horizon = now.checked_add_signed(Duration::days(i64::from(rules.horizon_days))).unwrap_or(now);
         let mut arrivals: Vec<(DateTime<Utc>, i64)> = Vec::new();
-        for &(node, slot) in self.by_sku.get(s as usize).map_or(&[][..], Vec::as_slice) {
+        for &(node, slot) in self.nodes_of(s) {
             if !self.net.in_pool(c, node as usize) {
                 continue;
             }

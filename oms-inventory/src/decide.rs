@@ -2,9 +2,11 @@
 //! Stock commands live here; reservation commands in `claims.rs`.
 
 use chrono::{DateTime, Utc};
-use oms_core::{ExpectedVersion, IdempotencyKey, NodeId, Sku, Version};
+use oms_core::{IdempotencyKey, NodeId, Sku};
 
-use crate::apply::{Claim, OutcomeKind, Overlay, RawBatch, RawMovement, Scratch};
+use crate::apply::Scratch;
+use crate::overlay::Overlay;
+use crate::raw::{Claim, OutcomeKind, RawBatch, RawMovement};
 use crate::{
     AvailabilityChanged, Batch, Command, Error, Inventory, Outcome, Position, PositionProblem, Reason, ReservedLine,
     Result, SupplyKind,
@@ -59,7 +61,11 @@ impl Executed<'_> {
     /// The batch that was applied, for the ledger; `None` when nothing moved.
     pub fn batch(&self) -> Option<Batch> {
         let raw = self.raw()?;
-        (raw.outcome != OutcomeKind::Duplicate && !raw.movements.is_empty()).then(|| self.inventory.to_batch(raw))
+        if raw.outcome == OutcomeKind::Duplicate || raw.movements.is_empty() {
+            return None;
+        }
+        let key = Inventory::batch_key(raw)?;
+        Some(self.inventory.to_batch(raw, &key))
     }
 }
 
@@ -68,49 +74,38 @@ pub(crate) struct Draft<'a> {
     pub inv: &'a Inventory,
     pub raw: &'a mut RawBatch,
     pub positions: &'a mut Overlay<u32, Position>,
-    pub key: IdempotencyKey,
+    pub key: &'a IdempotencyKey,
 }
 
-impl Draft<'_> {
+impl<'a> Draft<'a> {
     /// The position at `slot` with this decision's movements so far.
     pub fn pos(&self, slot: u32) -> Position {
         self.positions.get(slot).copied().or_else(|| self.inv.slot(slot).map(|s| s.pos)).unwrap_or_default()
     }
 
-    /// Adds a movement if it fits the position as the decision left it.
+    /// Adds a movement if it fits the position as the decision left it. The batch expects
+    /// every position it moves at the version the decision read (see `Inventory::read_set`).
     pub fn push(&mut self, slot: u32, claim: Claim, reason: Reason) -> Result<(), PositionProblem> {
-        let mut next = self.pos(slot);
-        next.apply(&reason)?;
-        *self.positions.entry(slot, || next) = next;
-        self.raw.movements.push(RawMovement { slot, claim, reason });
-        self.expect(slot);
-        Ok(())
-    }
-
-    /// Records that the decision read `slot`.
-    pub fn expect(&mut self, slot: u32) {
-        if !self.raw.expected.iter().any(|&(s, _)| s == slot) {
-            self.expect_unread(slot);
+        match self.positions.get_mut(slot) {
+            Some(position) => position.apply(&reason)?,
+            None => {
+                let mut next = self.inv.slot(slot).map_or_else(Position::default, |s| s.pos);
+                next.apply(&reason)?;
+                self.positions.insert_new(slot, next);
+            }
         }
-    }
-
-    /// Records that the decision read `slot`, which it has not recorded yet.
-    pub fn expect_unread(&mut self, slot: u32) {
-        let version = match self.inv.slot(slot) {
-            Some(s) => ExpectedVersion::Exactly(Version::new(u64::from(s.version))),
-            None => ExpectedVersion::NoStream,
-        };
-        self.raw.expected.push((slot, version));
+        self.raw.movements.push(RawMovement { slot, claim, reason });
+        Ok(())
     }
 
     /// The error for a movement that does not fit.
     pub fn refused(&self, slot: u32, problem: PositionProblem) -> Error {
         let (sku, node) = self.inv.names(self.raw, slot);
-        Error::Position { sku, node, problem, key: self.key() }
+        Error::Position { sku, node, problem, key: self.key.clone() }
     }
 
-    pub fn key(&self) -> IdempotencyKey {
-        self.key.clone()
+    pub fn key(&self) -> &'a IdempotencyKey {
+        self.key
     }
 }
 
@@ -128,8 +123,8 @@ impl Inventory {
         if raw.outcome == OutcomeKind::Duplicate || raw.movements.is_empty() {
             return Ok(Decision { batch: None, outcome: self.outcome(raw) });
         }
-        self.check(&mut scratch)?;
-        Ok(Decision { batch: Some(self.to_batch(&scratch.raw)), outcome: self.outcome(&scratch.raw) })
+        self.check(&mut scratch, key)?;
+        Ok(Decision { batch: Some(self.to_batch(&scratch.raw, key)), outcome: self.outcome(&scratch.raw) })
     }
 
     /// Decides and applies a command in one step, for a host whose engine is the system of
@@ -139,15 +134,17 @@ impl Inventory {
     /// As [`Inventory::decide`]; nothing changes on error.
     pub fn execute(&mut self, key: &IdempotencyKey, command: &Command, now: DateTime<Utc>) -> Result<Executed<'_>> {
         let mut scratch = self.scratch.take().unwrap_or_default();
-        scratch.feed.clear();
         let result = self.decide_into(key, command, now, &mut scratch);
         let moves = scratch.raw.outcome != OutcomeKind::Duplicate && !scratch.raw.movements.is_empty();
+        if result.is_err() || !moves {
+            scratch.feed.clear();
+        }
         // A decision folds each movement into an overlay of the positions as it builds the batch
         // (`Draft::push`), so the batch fits by construction and is committed without the second
         // check `apply` gives batches from outside. The property tests replay every decided
         // batch through that checked path.
         if result.is_ok() && moves {
-            self.commit(&mut scratch);
+            self.commit(&mut scratch, key);
         }
         if result.is_err() {
             scratch.raw.movements.clear();
@@ -163,15 +160,16 @@ impl Inventory {
         now: DateTime<Utc>,
         scratch: &mut Scratch,
     ) -> Result<()> {
-        scratch.raw.reset(key, now);
-        if self.keys.contains(key) {
+        let key_hash = self.keys.hash(key);
+        scratch.raw.reset(key, key_hash, now, self.slots.len());
+        if self.keys.contains_hashed(key_hash, key) {
             scratch.raw.outcome = OutcomeKind::Duplicate;
             return Ok(());
         }
         scratch.positions.clear();
-        scratch.picks.clear();
-        let mut draft = Draft { inv: self, raw: &mut scratch.raw, positions: &mut scratch.positions, key: key.clone() };
-        let picks = &mut scratch.picks;
+        scratch.placement.clear();
+        let mut draft = Draft { inv: self, raw: &mut scratch.raw, positions: &mut scratch.positions, key };
+        let placement = &mut scratch.placement;
         match command {
             Command::Receive { sku, node, quantity, supply } => {
                 let reason = Reason::Receive { quantity: *quantity, supply: supply.clone() };
@@ -257,13 +255,16 @@ impl Inventory {
             Command::SetBackorder { sku, node, allowed } => {
                 self.stock(&mut draft, sku, node, 1, true, Reason::Backorder { allowed: *allowed })
             }
-            Command::Reserve(request) => self.reserve(&mut draft, picks, request),
+            Command::Reserve(request) => self.reserve(&mut draft, placement, request),
             Command::Release { reservation } => self.release(&mut draft, reservation),
             Command::ReleaseUnits { reservation, sku, quantity } => {
                 self.release_units(&mut draft, reservation, sku, *quantity)
             }
+            Command::Deallocate { reservation, sku, node, quantity } => {
+                self.deallocate(&mut draft, reservation, sku, node, *quantity)
+            }
             Command::Convert { reservation, allocations } => {
-                self.convert(&mut draft, picks, reservation, allocations, now)
+                self.convert(&mut draft, &mut placement.picks, reservation, allocations, now)
             }
             Command::Reallocate { reservation, sku, from, to, quantity } => {
                 self.reallocate(&mut draft, reservation, sku, from, to, *quantity)
@@ -299,17 +300,17 @@ impl Inventory {
         reason: Reason,
     ) -> Result<()> {
         let key = draft.key();
-        let n = self.node(node, &key)?;
+        let n = self.node(node, key)?;
         if quantity == 0 {
-            return Err(Error::ZeroQuantity { sku: sku.clone(), node: Some(node.clone()), key });
+            return Err(Error::ZeroQuantity { sku: sku.clone(), node: Some(node.clone()), key: key.clone() });
         }
         if !creates {
-            let s = self.sku(sku, &key)?;
+            let s = self.sku(sku, key)?;
             if self.slot_of(s, n).is_none() {
-                return Err(Error::UnknownPosition { sku: sku.clone(), node: node.clone(), key });
+                return Err(Error::UnknownPosition { sku: sku.clone(), node: node.clone(), key: key.clone() });
             }
         }
-        let slot = self.resolve_position(sku, node, &key, draft.raw)?;
+        let slot = self.resolve_position(sku, node, key, draft.raw)?;
         draft.push(slot, Claim::None, reason).map_err(|problem| draft.refused(slot, problem))
     }
 

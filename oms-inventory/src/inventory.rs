@@ -6,8 +6,10 @@ use oms_core::{ChannelId, IdempotencyKey, NodeId, Sku, Version};
 
 use crate::aggregate::Aggregates;
 use crate::apply::Scratch;
+use crate::key_window::KeyWindow;
 use crate::network::{Map, Network};
 use crate::reservation::{Entry, Reservations};
+use crate::sku_index::SkuIndex;
 use crate::{
     ChannelAvailability, ConfigError, Error, HeldUnits, InboundSupply, InventoryConfig, Position, ReservationId,
     ReservationState, ReservationView, Result,
@@ -21,42 +23,6 @@ pub(crate) struct Slot {
     pub version: u32,
     pub sku: u32,
     pub node: u32,
-}
-
-/// The most recent idempotency keys. Each key is stamped with the generation it arrived in; a
-/// generation closes every `capacity / 2` keys, and keys two generations old are swept out in
-/// one pass. The window remembers between half and all of `capacity` keys; a lookup or an
-/// insert hashes the key once, and forgetting hashes nothing.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct KeyWindow {
-    capacity: usize,
-    generation: u32,
-    in_generation: usize,
-    keys: std::collections::HashMap<IdempotencyKey, u32, foldhash::fast::RandomState>,
-}
-
-impl KeyWindow {
-    fn new(capacity: usize) -> KeyWindow {
-        KeyWindow { capacity, ..KeyWindow::default() }
-    }
-
-    pub fn contains(&self, key: &IdempotencyKey) -> bool {
-        self.keys.get(key).is_some_and(|&g| g.wrapping_add(1) >= self.generation)
-    }
-
-    pub fn insert(&mut self, key: &IdempotencyKey) {
-        if self.capacity == 0 {
-            return;
-        }
-        if self.in_generation >= self.capacity.div_ceil(2) {
-            self.generation = self.generation.wrapping_add(1);
-            self.in_generation = 0;
-            let oldest = self.generation.wrapping_sub(1);
-            self.keys.retain(|_, g| *g >= oldest);
-        }
-        self.keys.insert(key.clone(), self.generation);
-        self.in_generation += 1;
-    }
 }
 
 /// Inventory across every node and channel: the engine a host embeds.
@@ -73,11 +39,9 @@ impl KeyWindow {
 #[derive(Debug, Clone)]
 pub struct Inventory {
     pub(crate) net: Network,
-    pub(crate) skus: Vec<Sku>,
-    pub(crate) sku_ix: Map<Sku, u32>,
+    /// Skus, and per sku its (node, slot) pairs sorted by node.
+    pub(crate) index: SkuIndex,
     pub(crate) slots: Vec<Slot>,
-    /// Per sku: (node, slot), sorted by node.
-    pub(crate) by_sku: Vec<Vec<(u32, u32)>>,
     pub(crate) inbound: Map<u32, Vec<InboundSupply>>,
     pub(crate) agg: Aggregates,
     pub(crate) res: Reservations,
@@ -97,10 +61,8 @@ impl Inventory {
         let agg = Aggregates::new(net.classes(), net.channels());
         Ok(Inventory {
             net,
-            skus: Vec::new(),
-            sku_ix: Map::default(),
+            index: SkuIndex::default(),
             slots: Vec::new(),
-            by_sku: Vec::new(),
             inbound: Map::default(),
             agg,
             res: Reservations::default(),
@@ -122,7 +84,7 @@ impl Inventory {
 
     /// Skus with at least one position, in the order first seen.
     pub fn skus(&self) -> &[Sku] {
-        &self.skus
+        self.index.names()
     }
 
     /// True when the engine still remembers a batch with this key.
@@ -137,7 +99,7 @@ impl Inventory {
     }
 
     pub(crate) fn sku_of(&self, sku: &Sku) -> Option<u32> {
-        self.sku_ix.get(sku).copied()
+        self.index.find(sku)
     }
 
     pub(crate) fn node_of(&self, node: &NodeId) -> Option<usize> {
@@ -145,9 +107,7 @@ impl Inventory {
     }
 
     pub(crate) fn slot_of(&self, sku: u32, node: usize) -> Option<u32> {
-        let list = self.by_sku.get(sku as usize)?;
-        let node = node as u32;
-        list.binary_search_by_key(&node, |&(n, _)| n).ok().and_then(|i| list.get(i)).map(|&(_, slot)| slot)
+        self.index.slot(sku, node as u32)
     }
 
     pub(crate) fn slot(&self, slot: u32) -> Option<&Slot> {
@@ -155,7 +115,12 @@ impl Inventory {
     }
 
     pub(crate) fn sku_name(&self, sku: u32) -> Option<&Sku> {
-        self.skus.get(sku as usize)
+        self.index.name(sku)
+    }
+
+    /// The sku's positions as (node, slot), sorted by node.
+    pub(crate) fn nodes_of(&self, sku: u32) -> &[(u32, u32)] {
+        self.index.nodes(sku)
     }
 
     fn lookup(&self, sku: &Sku, node: &NodeId) -> Option<&Slot> {
@@ -183,7 +148,7 @@ impl Inventory {
     /// Every position of a sku with its node, sorted by node in configuration order: the nodes
     /// that hold (or held) the sku, for a routing adapter.
     pub fn positions_of<'a>(&'a self, sku: &Sku) -> impl Iterator<Item = (&'a NodeId, Position)> + 'a {
-        let list = self.sku_of(sku).and_then(|s| self.by_sku.get(s as usize)).map_or(&[][..], Vec::as_slice);
+        let list = self.sku_of(sku).map_or(&[][..], |s| self.nodes_of(s));
         list.iter().filter_map(|&(node, slot)| Some((self.net.node_id(node as usize)?, self.slot(slot)?.pos)))
     }
 
@@ -199,15 +164,11 @@ impl Inventory {
     }
 
     fn channel_of(&self, channel: &ChannelId) -> Result<usize> {
-        self.net
-            .channel_ix
-            .get(channel)
-            .copied()
-            .ok_or_else(|| Error::UnknownChannel { channel: channel.clone(), key: None })
+        self.net.channel_index(channel).ok_or_else(|| Error::UnknownChannel { channel: channel.clone(), key: None })
     }
 
     /// The channel's availability of a sku: units it may reserve and what it shows. Constant
-    /// time: two hash lookups and a read of the running figure.
+    /// time: a channel lookup, a sku lookup and a read of the running figure.
     ///
     /// # Errors
     /// [`Error::UnknownSku`], [`Error::UnknownChannel`].
@@ -221,7 +182,7 @@ impl Inventory {
     /// stock when the channel may sell from it, else 0. Channel-wide buffers (channel safety
     /// stock, protection) are enforced when reserving, not here. For routing's stock view.
     pub fn available(&self, sku: &Sku, node: &NodeId, channel: &ChannelId) -> u32 {
-        let Some(c) = self.net.channel_ix.get(channel).copied() else { return 0 };
+        let Some(c) = self.net.channel_index(channel) else { return 0 };
         let Some(n) = self.node_of(node) else { return 0 };
         if !self.net.in_pool(c, n) {
             return 0;
@@ -254,19 +215,10 @@ impl Inventory {
         const OVERHEAD: usize = 16;
         let alloc = |bytes: usize| if bytes == 0 { 0 } else { bytes + OVERHEAD };
         let table = |capacity: usize, entry: usize| alloc((capacity * 8 / 7).next_power_of_two() * (entry + 1));
-        let ids: usize = self.skus.iter().map(|s| alloc(16 + s.as_str().len())).sum();
-        let per_sku: usize = self.by_sku.iter().map(|v| alloc(v.capacity() * size_of::<(u32, u32)>())).sum();
         let inbound: usize =
             self.inbound.values().map(|v| alloc(v.capacity() * size_of::<InboundSupply>())).sum::<usize>()
                 + table(self.inbound.capacity(), size_of::<(u32, Vec<InboundSupply>)>());
-        alloc(self.skus.capacity() * size_of::<Sku>())
-            + ids
-            + table(self.sku_ix.capacity(), size_of::<(Sku, u32)>())
-            + alloc(self.slots.capacity() * size_of::<Slot>())
-            + alloc(self.by_sku.capacity() * size_of::<Vec<(u32, u32)>>())
-            + per_sku
-            + inbound
-            + self.agg.heap_bytes()
+        self.index.heap_bytes() + alloc(self.slots.capacity() * size_of::<Slot>()) + inbound + self.agg.heap_bytes()
     }
 
     /// Forgets how settled reservations ended, to bound memory. A late duplicate release of a
@@ -296,7 +248,7 @@ impl Inventory {
             id: r.id.clone(),
             channel: r.channel_id.clone(),
             expires_at: r.expires_at,
-            opened_by: r.key.clone(),
+            opened_by: r.key.clone()?,
             units,
         })
     }
@@ -342,7 +294,7 @@ impl PartialEq for Inventory {
             && inbound(self) == inbound(other)
             && self.open_reservations() == other.open_reservations()
             && settled(self) == settled(other)
-            && self.skus.iter().all(|sku| {
+            && self.skus().iter().all(|sku| {
                 self.net
                     .config
                     .channels
@@ -359,18 +311,5 @@ mod tests {
         // The per-position budget (≤ 128 bytes with indexes and figures) starts here.
         assert_eq!(std::mem::size_of::<super::Slot>(), 40);
         assert_eq!(std::mem::size_of::<crate::Position>(), 28);
-    }
-
-    #[test]
-    fn the_key_window_remembers_between_half_and_all_of_its_capacity() {
-        let key = |i: usize| oms_core::IdempotencyKey::new(format!("k{i}")).unwrap();
-        let mut window = super::KeyWindow::new(4);
-        for i in 0..9 {
-            window.insert(&key(i));
-        }
-        // Generations of 2 keys: {6, 7} closed, {8} open; {4, 5} were swept when 8 arrived.
-        let remembered: Vec<usize> = (0..9).filter(|&i| window.contains(&key(i))).collect();
-        assert_eq!(remembered, [6, 7, 8]);
-        assert!(!super::KeyWindow::new(0).contains(&key(0)));
     }
 }

@@ -7,10 +7,14 @@
 
 use oms_core::{ChannelId, NodeId};
 
+use crate::aggregate::Sums;
 use crate::{ChannelConfig, ConfigError, DisplayRules, InventoryConfig, NodeConfig, Protection};
 
 /// Most channels one inventory supports (channel membership is a 64-bit mask).
 pub const MAX_CHANNELS: usize = 64;
+
+/// Up to this many channels, ids are found by scanning rather than hashing.
+const SCAN_LIMIT: usize = 8;
 
 pub(crate) type Map<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
@@ -100,6 +104,22 @@ impl Network {
         Ok(Network { config, node_ix, channel_ix, node_class, class_mask, plans, affects })
     }
 
+    /// The channel's index. Channels are few, and comparing a short id with each of up to
+    /// [`SCAN_LIMIT`] ids (length and last byte first: ids often share a prefix) costs less
+    /// than hashing it.
+    pub fn channel_index(&self, id: &ChannelId) -> Option<usize> {
+        let channels = &self.config.channels;
+        if channels.len() <= SCAN_LIMIT {
+            let (id, last) = (id.as_str(), id.as_str().as_bytes().last());
+            channels.iter().position(|c| {
+                let c = c.id.as_str();
+                c.len() == id.len() && c.as_bytes().last() == last && c == id
+            })
+        } else {
+            self.channel_ix.get(id).copied()
+        }
+    }
+
     pub fn classes(&self) -> usize {
         self.class_mask.len()
     }
@@ -125,11 +145,11 @@ impl Network {
         self.class_mask.get(self.class_of(node)).is_some_and(|m| m >> channel & 1 == 1)
     }
 
-    fn supply_of(&self, channel: usize, supply: &[i64]) -> i64 {
+    fn supply_of(&self, channel: usize, supply: Sums<'_>) -> i64 {
         self.plans.get(channel).map_or(0, |p| sum(&p.classes, supply))
     }
 
-    fn protected(&self, channel: usize, supply: &[i64]) -> i64 {
+    fn protected(&self, channel: usize, supply: Sums<'_>) -> i64 {
         let own = self.supply_of(channel, supply);
         match self.channel(channel).and_then(|c| c.protection) {
             None => 0,
@@ -139,26 +159,35 @@ impl Network {
     }
 
     /// Units protected for guard `g` of `channel` that `channel` must leave in the shared nodes.
-    pub fn guarded(&self, guard: &Guard, supply: &[i64]) -> i64 {
+    pub fn guarded(&self, guard: &Guard, supply: Sums<'_>) -> i64 {
         self.protected(guard.channel, supply).min(sum(&guard.shared, supply)).max(0)
     }
 
     /// The channel's available to promise, from the per-class free stock of one sku:
     /// its pool's free stock, less its safety stock, less what protected channels keep in the
     /// nodes it shares with them.
-    pub fn channel_atp(&self, channel: usize, supply: &[i64]) -> i64 {
+    pub fn channel_atp(&self, channel: usize, supply: Sums<'_>) -> i64 {
         let Some(plan) = self.plans.get(channel) else { return 0 };
         let guarded: i64 = plan.guards.iter().map(|g| self.guarded(g, supply)).sum();
         sum(&plan.classes, supply) - plan.safety - guarded
     }
 
-    pub fn backorderable(&self, channel: usize, backorder: &[u32]) -> bool {
-        self.plans.get(channel).is_some_and(|p| p.classes.iter().any(|&k| backorder.get(k).is_some_and(|&n| n > 0)))
+    /// The channel's available to promise (see [`Network::channel_atp`]) and whether a node of
+    /// its pool takes backorders, in one pass over its classes.
+    pub fn figure(&self, plan: &ChannelPlan, sums: Sums<'_>) -> (i64, bool) {
+        let (mut free, mut backorders) = (0i64, 0u64);
+        for &k in &plan.classes {
+            let (f, b) = sums.cell(k);
+            free += f;
+            backorders |= b;
+        }
+        let guarded: i64 = plan.guards.iter().map(|g| self.guarded(g, sums)).sum();
+        (free - plan.safety - guarded, backorders != 0)
     }
 }
 
-fn sum(classes: &[usize], supply: &[i64]) -> i64 {
-    classes.iter().map(|&k| supply.get(k).copied().unwrap_or(0)).sum()
+fn sum(classes: &[usize], supply: Sums<'_>) -> i64 {
+    classes.iter().map(|&k| supply.free(k)).sum()
 }
 
 fn membership(node: &NodeConfig, channels: &[ChannelConfig]) -> u64 {

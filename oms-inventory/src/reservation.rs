@@ -8,13 +8,14 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::hash::BuildHasher;
 
 use chrono::{DateTime, Utc};
+use hashbrown::HashTable;
 use oms_core::{ChannelId, IdempotencyKey, NodeId, Sku};
 use serde::{Deserialize, Serialize};
 
 use crate::ReservationId;
-use crate::network::Map;
 
 /// How a reservation ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -50,10 +51,13 @@ pub(crate) struct Hold {
 #[derive(Debug, Clone)]
 pub(crate) struct Record {
     pub id: ReservationId,
+    /// The id's hash in the index.
+    hash: u64,
     pub channel: usize,
     pub channel_id: ChannelId,
     pub expires_at: Option<DateTime<Utc>>,
-    pub key: IdempotencyKey,
+    /// The key that opened it; moved into the tombstone when it settles.
+    pub key: Option<IdempotencyKey>,
     pub holds: Vec<Hold>,
     pub generation: u32,
     pub open: bool,
@@ -105,19 +109,31 @@ pub(crate) enum Entry {
 }
 
 /// All reservation records: a slab of open records (slots reused) and an index by id that
-/// also remembers how settled reservations ended.
+/// also remembers how settled reservations ended. The index is looked up by a hash the caller
+/// keeps ([`Reservations::hash`]): a reservation's id is hashed once when it is reserved (the
+/// record keeps the hash for when it settles) and once when it is released.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Reservations {
     records: Vec<Record>,
     free: Vec<u32>,
-    index: Map<ReservationId, Entry>,
+    hasher: foldhash::fast::RandomState,
+    index: HashTable<(ReservationId, Entry)>,
     expiry: BinaryHeap<Reverse<(DateTime<Utc>, u32, u32)>>,
     open: usize,
 }
 
 impl Reservations {
+    pub fn hash(&self, id: &ReservationId) -> u64 {
+        self.hasher.hash_one(id.as_str())
+    }
+
     pub fn entry(&self, id: &ReservationId) -> Option<&Entry> {
-        self.index.get(id)
+        self.entry_hashed(self.hash(id), id)
+    }
+
+    /// `hash` is [`Reservations::hash`] of `id`.
+    pub fn entry_hashed(&self, hash: u64, id: &ReservationId) -> Option<&Entry> {
+        self.index.find(hash, |(k, _)| k.as_str() == id.as_str()).map(|(_, e)| e)
     }
 
     pub fn record(&self, slot: u32) -> Option<&Record> {
@@ -144,13 +160,13 @@ impl Reservations {
         })
     }
 
-    /// Opens a record and returns its slot.
+    /// Opens a record for `id` (with its [`Reservations::hash`]) and returns its slot.
     pub fn open(
         &mut self,
-        id: ReservationId,
+        (id, hash): (ReservationId, u64),
         channel: (usize, &ChannelId),
         expires_at: Option<DateTime<Utc>>,
-        key: IdempotencyKey,
+        key: &IdempotencyKey,
     ) -> u32 {
         let (channel, channel_id) = channel;
         let slot = match self.free.pop() {
@@ -158,10 +174,11 @@ impl Reservations {
             None => {
                 self.records.push(Record {
                     id: id.clone(),
+                    hash,
                     channel,
                     channel_id: channel_id.clone(),
                     expires_at,
-                    key: key.clone(),
+                    key: None,
                     holds: Vec::new(),
                     generation: 0,
                     open: false,
@@ -174,30 +191,42 @@ impl Reservations {
             // Reusing the slot keeps the holds' capacity: no allocation on the hot path.
             record.holds.clear();
             record.generation = record.generation.wrapping_add(1);
-            record.id = id.clone();
+            record.hash = hash;
             record.channel = channel;
             if record.channel_id != *channel_id {
                 record.channel_id = channel_id.clone();
             }
             record.expires_at = expires_at;
-            record.key = key;
+            record.key = Some(key.clone());
             record.open = true;
             generation = record.generation;
         }
         if let Some(at) = expires_at {
             self.expiry.push(Reverse((at, slot, generation)));
         }
-        self.index.insert(id, Entry::Open(slot));
+        // An id reserved again after it settled keeps its index entry: only the entry changes.
+        match self.index.find_mut(hash, |(k, _)| k.as_str() == id.as_str()) {
+            Some((_, entry)) => *entry = Entry::Open(slot),
+            None => {
+                let hasher = &self.hasher;
+                self.index.insert_unique(hash, (id.clone(), Entry::Open(slot)), |(k, _)| hasher.hash_one(k.as_str()));
+            }
+        }
+        if let Some(record) = self.records.get_mut(slot as usize) {
+            record.id = id;
+        }
         self.open += 1;
         slot
     }
 
     /// Closes an empty record, remembering how it ended.
-    pub fn settle(&mut self, slot: u32, how: Settlement, settle_key: IdempotencyKey) {
+    pub fn settle(&mut self, slot: u32, how: Settlement, settle_key: &IdempotencyKey) {
         let Some(record) = self.records.get_mut(slot as usize).filter(|r| r.open) else { return };
         record.open = false;
-        let tomb = Tombstone { reserve_key: record.key.clone(), settle_key, how };
-        if let Some(entry) = self.index.get_mut(&record.id) {
+        let reserve_key = record.key.take().unwrap_or_else(|| settle_key.clone());
+        let tomb = Tombstone { reserve_key, settle_key: settle_key.clone(), how };
+        // The id's entry is the one open at this slot: found without comparing text.
+        if let Some((_, entry)) = self.index.find_mut(record.hash, |(_, e)| matches!(e, Entry::Open(s) if *s == slot)) {
             *entry = Entry::Settled(tomb);
         }
         self.free.push(slot);
@@ -229,7 +258,7 @@ impl Reservations {
 
     pub fn forget_settled(&mut self) -> usize {
         let before = self.index.len();
-        self.index.retain(|_, e| matches!(e, Entry::Open(_)));
+        self.index.retain(|(_, e)| matches!(e, Entry::Open(_)));
         before - self.index.len()
     }
 }

@@ -235,6 +235,12 @@ pub fn command(losses: bool) -> BoxedStrategy<Command> {
                 .prop_map(|(reservation, sku, node, quantity)| Command::Ship { reservation, sku, node, quantity })
                 .boxed(),
         ),
+        (
+            1,
+            (r(), s(), n(), q())
+                .prop_map(|(reservation, sku, node, quantity)| Command::Deallocate { reservation, sku, node, quantity })
+                .boxed(),
+        ),
         (1, Just(Command::Expire).boxed()),
     ];
     if losses {

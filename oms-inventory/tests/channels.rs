@@ -1,5 +1,5 @@
 //! Channel views: pools, safety stock, protection, thresholds, cap, the availability feed,
-//! availability by date, transfers.
+//! availability by date, transfers; and the batches an engine hands over for the ledger.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a panic is a failed test
 
@@ -226,4 +226,24 @@ fn decided_batches_round_trip_through_json_and_replay() {
     let stale = inv.clone().decide(&key("k2"), &reserve("R-2", "web", &[("TEE", 1)]), t0()).unwrap();
     inv.execute(&key("k3"), &receive("TEE", "WH-EAST", 1), t0()).unwrap();
     assert!(matches!(inv.apply(stale.batch().unwrap()), Err(Error::Conflict { .. })));
+}
+
+#[test]
+fn an_executed_batch_names_its_key_whatever_the_key_window_remembers() {
+    // Given engines remembering no keys, one, two, or the default number,
+    for remembered in [0, 1, 2, 100_000] {
+        let mut config = network();
+        config.remembered_keys = remembered;
+        let mut inv = Inventory::new(config).unwrap();
+        // when commands are executed one after another, with keys the caller then drops,
+        for i in 0..6 {
+            let k = key(&format!("receive-{i}"));
+            let receive = Command::Receive { sku: sku("TEE"), node: node("WH-EAST"), quantity: 1, supply: None };
+            let done = inv.execute(&k, &receive, t0()).unwrap();
+            drop(k);
+            // then the batch for the ledger carries each command's own key.
+            let batch = done.batch().unwrap();
+            assert_eq!(batch.key(), &key(&format!("receive-{i}")), "remembering {remembered} keys");
+        }
+    }
 }

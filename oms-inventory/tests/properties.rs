@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use chrono::Duration;
-use oms_core::{ChannelId, NodeId, Sku};
+use oms_core::{ChannelId, ExpectedVersion, NodeId, Sku};
 use oms_inventory::testkit::fixtures::{key, t0};
 use oms_inventory::*;
 use proptest::prelude::*;
@@ -119,12 +119,22 @@ fn run(config: InventoryConfig, commands: Vec<(i64, Command)>, losses: bool) -> 
         now += Duration::minutes(*minutes);
         let before = inv.clone();
         let k = key(&format!("k{i}"));
+        let decided = inv.decide(&k, command, now);
         let (batch, feed) = match inv.execute(&k, command, now) {
-            Err(_) => {
+            Err(e) => {
                 prop_assert!(inv == before, "a refused command changed the inventory: {:?}", command);
+                let same = decided.err().map(|d| d.to_string());
+                prop_assert_eq!(same, Some(e.to_string()), "decide and execute refuse alike");
                 continue;
             }
-            Ok(done) => (done.batch(), done.feed().to_vec()),
+            Ok(done) => {
+                // What `execute` records for the ledger is what `decide` would have written.
+                let decided = decided.unwrap();
+                let batch = done.batch();
+                prop_assert_eq!(decided.batch(), batch.as_ref());
+                prop_assert_eq!(decided.outcome(), &done.outcome());
+                (batch, done.feed().to_vec())
+            }
         };
         for event in &feed {
             let current = shown.entry((event.sku.clone(), event.channel.clone())).or_insert(Shown::NOTHING);
@@ -136,6 +146,29 @@ fn run(config: InventoryConfig, commands: Vec<(i64, Command)>, losses: bool) -> 
             prop_assert!(feed.is_empty());
             continue;
         };
+        // The batch expects every position it moves, and for a reservation every position of
+        // its skus in the channel's pool, at the version the decision read.
+        for e in batch.expected() {
+            let read = before.version(&e.position.sku, &e.position.node);
+            let want = if read.get() == 0 { ExpectedVersion::NoStream } else { ExpectedVersion::Exactly(read) };
+            prop_assert_eq!(e.version, want, "{}", e.position);
+        }
+        let expects = |sku: &Sku, node: &NodeId| {
+            batch.expected().iter().any(|e| e.position.sku == *sku && e.position.node == *node)
+        };
+        for m in batch.movements() {
+            prop_assert!(expects(&m.sku, &m.node), "{} at {} moved but not expected", m.sku, m.node);
+        }
+        if let Command::Reserve(r) = command {
+            let channel = config.channels.iter().find(|c| c.id == r.channel).unwrap();
+            for line in &r.lines {
+                for node in config.nodes.iter().filter(|n| channel.nodes.matches(n)) {
+                    if before.position(&line.sku, &node.id).is_some() {
+                        prop_assert!(expects(&line.sku, &node.id), "{} at {} read but not expected", line.sku, node.id);
+                    }
+                }
+            }
+        }
         // Commitments never exceed what was available at the position when taken.
         for m in batch.movements() {
             if matches!(m.reason, Reason::Reserve { .. } | Reason::Allocate { .. }) {

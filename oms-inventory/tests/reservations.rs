@@ -243,10 +243,63 @@ fn releasing_twice_is_refused_and_a_retry_is_a_duplicate() {
     // The id can be reused for a new cart.
     inv.execute(&key("k2"), &reserve("R-1", "web", &[("TEE", 1)]), t0()).unwrap();
     assert_eq!(units_of(&inv, "R-1"), [("TEE".into(), "WH-EAST".into(), 1, 0)]);
+    // Reserving again under the open id adds to it (an order that gained units).
+    inv.execute(&key("k3"), &reserve("R-1", "web", &[("TEE", 1)]), t0()).unwrap();
+    assert_eq!(units_of(&inv, "R-1"), [("TEE".into(), "WH-EAST".into(), 2, 0)]);
+}
+
+#[test]
+fn an_open_reservation_grows_for_its_own_channel_only() {
+    let mut inv = Inventory::new(network()).unwrap();
+    let mut ledger = Vec::new();
+    let receive = Command::Receive { sku: sku("TEE"), node: node("WH-EAST"), quantity: 5, supply: None };
+    ledger.extend(inv.execute(&key("k0"), &receive, t0()).unwrap().batch());
+    ledger.extend(inv.execute(&key("k1"), &reserve("R-1", "web", &[("TEE", 2)]), t0()).unwrap().batch());
+    ledger.extend(inv.execute(&key("k2"), &reserve("R-1", "web", &[("TEE", 2)]), t0()).unwrap().batch());
+    assert_eq!(units_of(&inv, "R-1"), [("TEE".into(), "WH-EAST".into(), 4, 0)]);
     assert!(matches!(
-        inv.execute(&key("k3"), &reserve("R-1", "web", &[("TEE", 1)]), t0()),
+        inv.execute(&key("k3"), &reserve("R-1", "pos", &[("TEE", 1)]), t0()),
         Err(Error::ReservationExists { .. })
     ));
+    // Growing is checked like any reservation: 1 unit is left, 2 are refused all or nothing.
+    assert!(matches!(
+        inv.execute(&key("k4"), &reserve("R-1", "web", &[("TEE", 2)]), t0()),
+        Err(Error::NotEnoughStock { .. })
+    ));
+    assert_eq!(units_of(&inv, "R-1"), [("TEE".into(), "WH-EAST".into(), 4, 0)]);
+    // The ledger rebuilds the grown reservation.
+    let replayed = Inventory::replay(inv.config().clone(), &ledger).unwrap();
+    assert_eq!(units_of(&replayed, "R-1"), units_of(&inv, "R-1"));
+}
+
+#[test]
+fn deallocate_frees_units_at_one_node_only() {
+    let mut inv = stocked(network(), &[("TEE", "WH-EAST", 5), ("TEE", "STORE-NYC", 5)]);
+    inv.execute(&key("k1"), &reserve("R-1", "web", &[("TEE", 4)]), t0()).unwrap();
+    let convert = Command::Convert {
+        reservation: reservation("R-1"),
+        allocations: vec![
+            Allocation { sku: sku("TEE"), node: node("WH-EAST"), quantity: 2 },
+            Allocation { sku: sku("TEE"), node: node("STORE-NYC"), quantity: 1 },
+        ],
+    };
+    inv.execute(&key("k2"), &convert, t0()).unwrap();
+    let deallocate = |n: &str, quantity| Command::Deallocate {
+        reservation: reservation("R-1"),
+        sku: sku("TEE"),
+        node: node(n),
+        quantity,
+    };
+    match inv.execute(&key("k3"), &deallocate("STORE-NYC", 2), t0()) {
+        Err(Error::NotAllocated { requested: 2, allocated: 1, .. }) => {}
+        other => panic!("{other:?}"),
+    }
+    inv.execute(&key("k4"), &deallocate("WH-EAST", 2), t0()).unwrap();
+    assert_eq!(inv.position(&sku("TEE"), &node("WH-EAST")).unwrap().allocated(), 0);
+    assert_eq!(inv.position(&sku("TEE"), &node("STORE-NYC")).unwrap().allocated(), 1);
+    let held: u32 = units_of(&inv, "R-1").iter().map(|u| u.2).sum();
+    assert_eq!(held, 1, "the remaining hold is untouched");
+    assert!(matches!(inv.execute(&key("k5"), &deallocate("STORE-NYC", 0), t0()), Err(Error::ZeroQuantity { .. })));
 }
 
 #[test]

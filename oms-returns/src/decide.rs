@@ -8,23 +8,24 @@ use crate::eligibility::line_eligibility;
 use crate::exchange::replacement_demand;
 use crate::refund::settle;
 use crate::{
-    Eligibility, ExchangeRequest, Inspection, OrderReturns, ReceivedUnits, Refusal, RequestedLine, ReturnCommand,
-    ReturnError, ReturnEvent, ReturnLineRequest, ReturnMethod, ReturnPolicy, ReturnReason, ReturnableOrder, Rma,
+    Eligibility, ExchangeRequest, Inspection, OrderReturns, PreparedOrder, ReceivedUnits, Refusal, RequestedLine,
+    ReturnCommand, ReturnError, ReturnEvent, ReturnLineRequest, ReturnMethod, ReturnPolicy, ReturnReason, Rma,
     RmaEventKind, RmaId, RmaStatus, Settlement, UnexpectedItem,
 };
 
 impl OrderReturns {
     /// Decides what a command does: the events to record, or why it is refused.
     ///
-    /// Pure: reads the returns, the order as delivered and the policy; changes nothing. `now`
-    /// is when the command happens (return windows and expiry deadlines are measured from it).
+    /// Pure: reads the returns, the order as delivered (checked and priced once, see
+    /// [`PreparedOrder`]) and the policy; changes nothing. `now` is when the command happens
+    /// (return windows and expiry deadlines are measured from it).
     ///
     /// # Errors
     /// [`ReturnError`] naming the order, the RMA, the line and the rule that refused it.
     pub fn decide(
         &self,
         command: &ReturnCommand,
-        order: &ReturnableOrder,
+        order: &PreparedOrder,
         policy: &ReturnPolicy,
         now: DateTime<Utc>,
     ) -> Result<Vec<ReturnEvent>, ReturnError> {
@@ -98,22 +99,22 @@ impl OrderReturns {
     /// What may be returned of each line now, for `reason`.
     ///
     /// # Errors
-    /// [`ReturnError::InvalidOrder`] or [`ReturnError::WrongOrder`] for an order that breaks
-    /// the input contract.
+    /// [`ReturnError::WrongOrder`] for another order's returns.
     pub fn eligibility(
         &self,
-        order: &ReturnableOrder,
+        order: &PreparedOrder,
         policy: &ReturnPolicy,
         reason: ReturnReason,
         now: DateTime<Utc>,
     ) -> Result<Eligibility, ReturnError> {
         self.check_order(order)?;
-        let lines = order
+        let delivered = order.order();
+        let lines = delivered
             .lines
             .iter()
-            .map(|line| line_eligibility(order, line, self.in_returns(&line.line_id), policy, reason, now))
+            .map(|line| line_eligibility(delivered, line, self.in_returns(&line.line_id), policy, reason, now))
             .collect();
-        Ok(Eligibility { order: order.order_id.clone(), reason, lines })
+        Ok(Eligibility { order: delivered.order_id.clone(), reason, lines })
     }
 
     /// What refunding an inspected RMA would settle, without recording anything.
@@ -121,12 +122,7 @@ impl OrderReturns {
     /// # Errors
     /// As for [`ReturnCommand::Refund`]: an unknown RMA, one not inspected, one already
     /// refunded, a refund beyond what was captured.
-    pub fn quote(
-        &self,
-        rma: &RmaId,
-        order: &ReturnableOrder,
-        policy: &ReturnPolicy,
-    ) -> Result<Settlement, ReturnError> {
+    pub fn quote(&self, rma: &RmaId, order: &PreparedOrder, policy: &ReturnPolicy) -> Result<Settlement, ReturnError> {
         self.check_order(order)?;
         self.quote_with_release(rma, order, policy).map(|(settlement, _)| settlement)
     }
@@ -134,7 +130,7 @@ impl OrderReturns {
     fn quote_with_release(
         &self,
         rma: &RmaId,
-        order: &ReturnableOrder,
+        order: &PreparedOrder,
         policy: &ReturnPolicy,
     ) -> Result<(Settlement, Option<crate::ReplacementDemand>), ReturnError> {
         let found = self.find(rma)?;
@@ -148,7 +144,7 @@ impl OrderReturns {
     #[allow(clippy::too_many_arguments)]
     fn request(
         &self,
-        order: &ReturnableOrder,
+        order: &PreparedOrder,
         policy: &ReturnPolicy,
         now: DateTime<Utc>,
         rma: &RmaId,
@@ -177,10 +173,11 @@ impl OrderReturns {
             if lines.iter().take(i).any(|l| l.line == asked.line) {
                 return Err(self.invalid(rma, Some(&asked.line), "appears twice"));
             }
-            let line = order
+            let (line, prepared) = order
                 .line(&asked.line)
                 .ok_or_else(|| ReturnError::UnknownLine { order: self.order().clone(), line: asked.line.clone() })?;
-            let eligible = line_eligibility(order, line, self.in_returns(&line.line_id), policy, asked.reason, now);
+            let eligible =
+                line_eligibility(order.order(), line, self.in_returns(&line.line_id), policy, asked.reason, now);
             let ineligible =
                 |refusal| ReturnError::Ineligible { order: self.order().clone(), line: line.line_id.clone(), refusal };
             if let Some(refusal) = eligible.refusal {
@@ -193,7 +190,7 @@ impl OrderReturns {
                 }));
             }
             let taken = self.ledger(&line.line_id).map(|l| l.taken()).unwrap_or_default();
-            let free = line.returnable_slots();
+            let free = prepared.returnable_slots();
             requested.push(RequestedLine {
                 line: line.line_id.clone(),
                 sku: line.sku.clone(),
@@ -215,7 +212,7 @@ impl OrderReturns {
                 return Err(refuse("advance exchanges are not offered".into()));
             }
             exchange
-                .check(order.currency, |line| requested.iter().find(|r| &r.line == line).map(|r| r.units.len()))
+                .check(order.order().currency, |line| requested.iter().find(|r| &r.line == line).map(|r| r.units.len()))
                 .map_err(refuse)?;
         }
         let approved = match policy.auto_approve {
@@ -239,7 +236,7 @@ impl OrderReturns {
     /// Sorts a receipt into expected units per RMA line and unexpected items.
     fn sort_receipt(
         &self,
-        order: &ReturnableOrder,
+        order: &PreparedOrder,
         rma: &Rma,
         items: &[ReceivedUnits],
         unexpected: &[UnexpectedItem],
@@ -253,7 +250,7 @@ impl OrderReturns {
             if item.quantity == 0 {
                 return Err(self.invalid(rma.id(), Some(&item.line), "quantity must be at least 1"));
             }
-            let line = order
+            let (line, _) = order
                 .line(&item.line)
                 .ok_or_else(|| ReturnError::UnknownLine { order: self.order().clone(), line: item.line.clone() })?;
             let room = rma.line(&item.line).map_or(0, |l| {
@@ -291,7 +288,7 @@ impl OrderReturns {
 
     fn check_inspections(
         &self,
-        order: &ReturnableOrder,
+        order: &PreparedOrder,
         rma: &Rma,
         inspections: &[Inspection],
     ) -> Result<(), ReturnError> {
@@ -344,11 +341,13 @@ impl OrderReturns {
         self.ledger(line).map_or(0, |l| l.in_returns())
     }
 
-    fn check_order(&self, order: &ReturnableOrder) -> Result<(), ReturnError> {
-        if &order.order_id != self.order() {
-            return Err(ReturnError::WrongOrder { returns: self.order().clone(), given: order.order_id.clone() });
+    /// The order was validated when it was prepared; it only has to be this one.
+    fn check_order(&self, order: &PreparedOrder) -> Result<(), ReturnError> {
+        let given = &order.order().order_id;
+        if given != self.order() {
+            return Err(ReturnError::WrongOrder { returns: self.order().clone(), given: given.clone() });
         }
-        order.validate()
+        Ok(())
     }
 
     fn invalid(&self, rma: &RmaId, line: Option<&LineId>, problem: &str) -> ReturnError {
@@ -363,7 +362,7 @@ impl OrderReturns {
 
 /// The approval of a requested RMA: its deadline, and an advance exchange's replacement.
 fn approval(
-    order: &ReturnableOrder,
+    order: &PreparedOrder,
     policy: &ReturnPolicy,
     now: DateTime<Utc>,
     rma: &Rma,
@@ -373,7 +372,7 @@ fn approval(
     let replacement = match rma.exchange().filter(|e| e.advance) {
         Some(exchange) => Some(
             replacement_demand(order, rma, exchange)
-                .map_err(|source| ReturnError::Money { order: order.order_id.clone(), source })?,
+                .map_err(|source| ReturnError::Money { order: order.order().order_id.clone(), source })?,
         ),
         None => None,
     };

@@ -73,7 +73,8 @@ impl fmt::Display for Refusal {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ReturnError {
-    /// The [`ReturnableOrder`](crate::ReturnableOrder) breaks its contract.
+    /// The [`ReturnableOrder`](crate::ReturnableOrder) breaks its contract (refused by
+    /// [`ReturnableOrder::prepare`](crate::ReturnableOrder::prepare)).
     #[error("order {order}{}: {problem}", line.as_ref().map(|l| format!(" line {l}")).unwrap_or_default())]
     InvalidOrder {
         /// The order.

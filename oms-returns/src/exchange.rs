@@ -3,8 +3,8 @@
 use oms_core::{Currency, LineId, Money, MoneyError, OrderId, Sku};
 use serde::{Deserialize, Serialize};
 
-use crate::paid::{SlotPrices, money};
-use crate::{ReturnableOrder, Rma, RmaId};
+use crate::paid::money;
+use crate::{PreparedOrder, Rma, RmaId};
 
 /// The exchange a customer asks for with a return.
 ///
@@ -150,18 +150,18 @@ pub struct ReplacementLine {
 /// the RMA holds on its line: the same slots the credit pays back first, so an even exchange
 /// whose units all arrive settles at exactly zero.
 pub(crate) fn replacement_demand(
-    order: &ReturnableOrder,
+    order: &PreparedOrder,
     rma: &Rma,
     exchange: &ExchangeRequest,
 ) -> Result<ReplacementDemand, MoneyError> {
-    let currency = order.currency;
+    let currency = order.order().currency;
     let mut lines = Vec::with_capacity(exchange.items.len());
     for item in &exchange.items {
         let line = match item {
             ExchangeItem::Swap { line, sku, quantity } => {
                 let units = rma.line(line).map(|l| l.units().lowest(*quantity)).unwrap_or_default();
                 let paid = match order.line(line) {
-                    Some(l) => SlotPrices::new(l)?.of(&units)?,
+                    Some((_, prices)) => prices.paid(&units)?,
                     None => crate::paid::Paid::default(),
                 };
                 ReplacementLine {
@@ -185,7 +185,7 @@ pub(crate) fn replacement_demand(
     let value =
         lines.iter().try_fold(Money::zero(currency), |sum, l| sum.checked_add(l.merchandise)?.checked_add(l.tax))?;
     Ok(ReplacementDemand {
-        order: order.order_id.clone(),
+        order: order.order().order_id.clone(),
         rma: rma.id().clone(),
         advance: exchange.advance,
         lines,

@@ -1,9 +1,10 @@
 //! Returns for the oms order-management library: return policy, RMA lifecycle, exact refunds,
 //! exchanges and restock dispositions.
 //!
-//! A delivered order comes in as a [`ReturnableOrder`]; commands on its [`OrderReturns`] become
-//! events; the events carry what the host acts on: stock movements for the inventory, payment
-//! instructions for the payment provider, replacement demand for new orders.
+//! A delivered order comes in as a [`ReturnableOrder`], checked and priced once as a
+//! [`PreparedOrder`]; commands on its [`OrderReturns`] become events; the events carry what the
+//! host acts on: stock movements for the inventory, payment instructions for the payment
+//! provider, replacement demand for new orders.
 //!
 //! ```
 //! use oms_core::{capture, testkit::fixtures, DiscountDraft, MoneyInput};
@@ -13,11 +14,11 @@
 //! // Three tees at 10.00 with 5.00 off the order: 25.00 paid, 8.34 + 8.33 + 8.33 per unit.
 //! let mut draft = fixtures::draft("O-1", "E-1", "C-1", &[("1", "TEE", 3)]);
 //! draft.discounts.push(DiscountDraft { code: "WELCOME".into(), amount: MoneyInput::new(dec!(5), "USD") });
-//! let order = ReturnableOrder::all_delivered(&capture(&draft)?, fixtures::t0());
+//! let order = ReturnableOrder::all_delivered(&capture(&draft)?, fixtures::t0()).prepare()?;
 //! let policy = ReturnPolicy::standard();
 //! let now = fixtures::t0() + chrono::Duration::days(10);
 //!
-//! let mut returns = OrderReturns::new(order.order_id.clone());
+//! let mut returns = OrderReturns::new(order.order().order_id.clone());
 //! let rma: RmaId = "R-1".parse()?;
 //! let tee = "1".parse()?;
 //! let commands = [
@@ -53,21 +54,22 @@
 //! let sellable: Vec<_> = events.iter().flat_map(|e| e.stock_movements()).filter(|m| m.is_sellable()).collect();
 //! assert_eq!((sellable.len(), sellable[0].quantity, sellable[0].node.as_str()), (1, 1, "DC-1"));
 //! // The two units paid 16.67; that is the refund instruction for the payment provider.
-//! let refund = events.iter().find_map(|e| e.payment(&order.order_id)).unwrap();
+//! let refund = events.iter().find_map(|e| e.payment(&order.order().order_id)).unwrap();
 //! assert_eq!((refund.direction, refund.amount.to_string().as_str()), (PaymentDirection::Refund, "16.67 USD"));
 //! // Refunding twice is refused, and replaying the events rebuilds the same state.
 //! assert!(matches!(
 //!     returns.decide(&ReturnCommand::Refund { rma }, &order, &policy, now),
 //!     Err(ReturnError::AlreadyRefunded { .. })
 //! ));
-//! assert_eq!(OrderReturns::replay(order.order_id.clone(), &events)?, returns);
+//! assert_eq!(OrderReturns::replay(order.order().order_id.clone(), &events)?, returns);
 //! assert_eq!(returns.ledger(&tee).unwrap().refunded().len(), 2);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! # Map
 //! - Input: [`ReturnableOrder`] — what the customer received and paid (the contract with the
-//!   order lifecycle).
+//!   order lifecycle); [`ReturnableOrder::prepare`] checks it and prices its unit slots once,
+//!   giving the [`PreparedOrder`] every decision reads.
 //! - Policy as data: [`ReturnPolicy`] (windows per channel and sku group, non-returnable and
 //!   final-sale skus, [`ReturnReason`]s with [`ReasonRule`]s, [`ReturnMethods`], fees, shipping
 //!   refunds, exchanges); [`Eligibility`] answers what may come back and why not.
@@ -95,6 +97,7 @@ mod id;
 mod memory;
 mod paid;
 mod policy;
+mod prepared;
 mod refund;
 mod returnable;
 mod returns;
@@ -120,6 +123,7 @@ pub use policy::{
     ExchangeRule, InStoreReturns, MailReturns, Payer, ReasonRule, RestockingFee, ReturnMethod, ReturnMethods,
     ReturnPolicy, ReturnReason, ShippingRefundRule, SkuGroupRule,
 };
+pub use prepared::PreparedOrder;
 pub use refund::{
     CreditLine, Payment, PaymentDirection, PaymentInstruction, PaymentReason, Settlement, ShippingCredit,
 };

@@ -1,14 +1,15 @@
 //! Exact refunds: what the returned units paid, less fees, plus shipping by policy.
 
+use std::cmp::Ordering;
+
 use oms_core::{Currency, LineId, Money, MoneyError, OrderId, Sku};
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::exchange::replacement_demand;
-use crate::paid::{SlotPrices, percent_of};
+use crate::paid::{allocate, money, percent_of, to_minor};
 use crate::{
-    OrderReturns, Payer, ReplacementDemand, RestockingFee, ReturnError, ReturnMethod, ReturnPolicy, ReturnableOrder,
-    Rma, RmaId, Units,
+    OrderReturns, Payer, PreparedOrder, ReasonRule, ReplacementDemand, RestockingFee, ReturnError, ReturnMethod,
+    ReturnPolicy, ReturnReason, Rma, RmaId, Units,
 };
 
 /// What an RMA settled: the credit for what came back, the exchange set against it, and the
@@ -165,39 +166,41 @@ impl Payment {
 
 /// The settlement of an inspected RMA, and the replacement demand to release with it (for an
 /// exchange that is not an advance one).
+///
+/// Amounts are worked out in minor units and become [`Money`] only in the result.
 pub(crate) fn settle(
     returns: &OrderReturns,
     rma: &Rma,
-    order: &ReturnableOrder,
+    prepared: &PreparedOrder,
     policy: &ReturnPolicy,
 ) -> Result<(Settlement, Option<ReplacementDemand>), ReturnError> {
+    let order = prepared.order();
     let order_id = &order.order_id;
-    let money = |source| ReturnError::Money { order: order_id.clone(), source };
+    let failed = |source| ReturnError::Money { order: order_id.clone(), source };
     let currency = order.currency;
     let zero = Money::zero(currency);
     let waive_fees = rma.exchange().is_some() && policy.exchanges.waive_fees;
-    let paid_money = |minor| crate::paid::money(minor, currency);
+    let m = |minor| money(minor, currency).map_err(failed);
 
     let mut lines = Vec::with_capacity(rma.lines().len());
+    let mut rules = RuleCache::new(policy);
+    // Credit, net and the cap in minor units; money is built once, for the result.
+    let mut credit = 0i128;
     for (i, rma_line) in rma.lines().iter().enumerate().filter(|(_, l)| l.received() > 0) {
-        // Returns usually list lines in the order's order: look where the line would be first.
-        let line = order
-            .lines
-            .get(i)
-            .filter(|l| &l.line_id == rma_line.line())
-            .or_else(|| order.line(rma_line.line()))
+        let (line, prices) = prepared
+            .line_near(i, rma_line.line())
             .ok_or_else(|| ReturnError::UnknownLine { order: order_id.clone(), line: rma_line.line().clone() })?;
         // The lowest slots held are paid back first; the rest are released.
         let units = rma_line.units().lowest(rma_line.received());
-        if units.max().is_some_and(|top| top >= line.quantity().saturating_sub(line.refunded_outside)) {
+        if units.max().is_some_and(|top| top >= prices.returnable_end()) {
             return Err(ReturnError::RefundedOutside {
                 order: order_id.clone(),
                 rma: rma.id().clone(),
                 line: line.line_id.clone(),
             });
         }
-        let paid = SlotPrices::new(line).and_then(|p| p.of(&units)).map_err(money)?;
-        let rule = policy.reason(rma_line.reason());
+        let paid = prices.paid(&units).map_err(failed)?;
+        let rule = rules.get(rma_line.reason());
         let with_shipping = rule.is_some_and(|r| r.merchant_at_fault)
             && policy.shipping_refund.when_merchant_at_fault
             && !order.shipping_refunded_outside;
@@ -205,17 +208,17 @@ pub(crate) fn settle(
         let fee = match rule.and_then(|r| r.restocking_fee) {
             Some(_) if waive_fees => 0,
             Some(RestockingFee::Percent { percent }) => {
-                percent_of(paid.merchandise, percent).ok_or_else(|| money(MoneyError::Overflow))?
+                percent_of(paid.merchandise, percent).ok_or_else(|| failed(MoneyError::Overflow))?
             }
             Some(RestockingFee::PerUnit { amount }) => {
-                amount.times(rma_line.received()).and_then(|fee| fee.to_minor()).map_err(money)?
+                amount.times(rma_line.received()).and_then(|fee| fee.to_minor()).map_err(failed)?
             }
             None => 0,
         };
         // Never negative, never more than the merchandise refunded.
         let restocking_fee = fee.clamp(0, paid.merchandise.max(0));
         let total = paid.merchandise + paid.tax + shipping + shipping_tax - restocking_fee;
-        let m = |minor| paid_money(minor).map_err(money);
+        credit += total;
         lines.push(CreditLine {
             line: line.line_id.clone(),
             sku: line.sku.clone(),
@@ -231,87 +234,119 @@ pub(crate) fn settle(
         });
     }
 
-    deduct_label_fee(&mut lines, rma, policy, waive_fees).map_err(money)?;
-    let shipping = everything_returned_shipping(returns, order, policy, &lines).map_err(money)?;
-
-    let mut credit_minor = 0i128;
-    for amount in lines.iter().map(|l| &l.total).chain(shipping.iter().flat_map(|s| [&s.shipping, &s.shipping_tax])) {
-        credit_minor += crate::paid::to_minor(amount).map_err(money)?;
+    credit -= deduct_label_fee(&mut lines, rma, policy, waive_fees, currency).map_err(failed)?;
+    let shipping = everything_returned_shipping(returns, prepared, policy, &lines).map_err(failed)?;
+    for s in &shipping {
+        credit += to_minor(&s.shipping).map_err(failed)? + to_minor(&s.shipping_tax).map_err(failed)?;
     }
-    let credit = paid_money(credit_minor).map_err(money)?;
 
     let (replacement_value, release) = match rma.exchange() {
         None => (zero, None),
         Some(exchange) => match rma.replacement() {
             Some(released) => (released.value, None),
             None => {
-                let demand = replacement_demand(order, rma, exchange).map_err(money)?;
+                let demand = replacement_demand(prepared, rma, exchange).map_err(failed)?;
                 (demand.value, Some(demand))
             }
         },
     };
-    let net = credit.checked_sub(replacement_value).map_err(money)?;
-    let payment = if net.is_negative() {
-        Payment::Charge { amount: Money::new(-net.amount(), currency) }
-    } else if net.is_zero() {
-        Payment::Nothing
-    } else {
-        Payment::Refund { amount: net }
+    let minor = |m: &Money| match m.currency() {
+        c if c == currency => to_minor(m).map_err(failed),
+        other => Err(failed(MoneyError::CurrencyMismatch { left: currency, right: other })),
+    };
+    let net = credit - minor(&replacement_value)?;
+    let payment = match net.cmp(&0) {
+        Ordering::Less => Payment::Charge { amount: m(-net)? },
+        Ordering::Equal => Payment::Nothing,
+        Ordering::Greater => Payment::Refund { amount: m(net)? },
     };
 
-    if let Payment::Refund { amount } = payment {
-        let available = order
-            .captured
-            .checked_sub(order.refunded_amount_outside)
-            .and_then(|a| a.checked_sub(returns.refunded(currency)?))
-            .map_err(money)?;
-        if amount.checked_cmp(&available).map_err(money)?.is_gt() {
+    if net > 0 {
+        // What may still be refunded: captured, less refunds outside (both checked when the
+        // order was prepared) and this order's earlier refunds.
+        let mut available = prepared.refundable();
+        for earlier in returns.rmas().iter().filter_map(|r| r.settlement()) {
+            available -= minor(&earlier.payment.refunded(currency))?;
+        }
+        if net > available {
             return Err(ReturnError::RefundExceedsCaptured {
                 order: order_id.clone(),
                 rma: rma.id().clone(),
-                refund: amount,
-                available,
+                refund: m(net)?,
+                available: m(available)?,
             });
         }
     }
+    let credit = m(credit)?;
     Ok((Settlement { lines, shipping, credit, replacement_value, payment }, release))
 }
 
-/// Keeps the label fee back from a mail return whose reasons all make the customer pay.
+/// The policy's rule for a reason, remembering the last one looked up: an RMA's lines nearly
+/// always share their reason.
+struct RuleCache<'a> {
+    policy: &'a ReturnPolicy,
+    last: Option<(ReturnReason, Option<&'a ReasonRule>)>,
+}
+
+impl<'a> RuleCache<'a> {
+    fn new(policy: &'a ReturnPolicy) -> RuleCache<'a> {
+        RuleCache { policy, last: None }
+    }
+
+    fn get(&mut self, reason: ReturnReason) -> Option<&'a ReasonRule> {
+        match self.last {
+            Some((last, rule)) if last == reason => rule,
+            _ => {
+                let rule = self.policy.reason(reason);
+                self.last = Some((reason, rule));
+                rule
+            }
+        }
+    }
+}
+
+/// Keeps the label fee back from a mail return whose reasons all make the customer pay,
+/// spread over the lines by their totals as [`Money::allocate`] would; returns what was kept
+/// back, in minor units.
 fn deduct_label_fee(
     lines: &mut [CreditLine],
     rma: &Rma,
     policy: &ReturnPolicy,
     waive_fees: bool,
-) -> Result<(), MoneyError> {
-    let Some(fee) = policy.methods.mail.as_ref().and_then(|m| m.label_fee) else { return Ok(()) };
+    currency: Currency,
+) -> Result<i128, MoneyError> {
+    let Some(fee) = policy.methods.mail.as_ref().and_then(|m| m.label_fee) else { return Ok(0) };
     let customer_pays =
         rma.lines().iter().all(|l| policy.reason(l.reason()).is_none_or(|r| r.return_shipping == Payer::Customer));
     if waive_fees || !customer_pays || *rma.method() != ReturnMethod::Mail || lines.is_empty() {
-        return Ok(());
+        return Ok(0);
     }
-    let weights: Vec<Decimal> = lines.iter().map(|l| l.total.amount().max(Decimal::ZERO)).collect();
-    if weights.iter().all(Decimal::is_zero) {
-        return Ok(());
+    if fee.currency() != currency {
+        return Err(MoneyError::CurrencyMismatch { left: fee.currency(), right: currency });
     }
-    let credit = Money::sum(fee.currency(), lines.iter().map(|l| &l.total))?;
+    let totals = lines.iter().map(|l| to_minor(&l.total)).collect::<Result<Vec<_>, _>>()?;
+    let weights: Vec<i128> = totals.iter().map(|t| (*t).max(0)).collect();
+    if weights.iter().all(|w| *w == 0) {
+        return Ok(0);
+    }
     // Never more than the credit it is kept from.
-    let fee = if fee.checked_cmp(&credit)?.is_gt() { credit } else { fee };
-    for (line, share) in lines.iter_mut().zip(fee.allocate(&weights)?) {
-        line.label_fee = share;
-        line.total = line.total.checked_sub(share)?;
+    let fee = to_minor(&fee)?.min(totals.iter().sum());
+    for ((line, total), share) in lines.iter_mut().zip(totals).zip(allocate(fee, &weights)?) {
+        line.label_fee = money(share, currency)?;
+        line.total = money(total - share, currency)?;
     }
-    Ok(())
+    Ok(fee)
 }
 
 /// All outbound shipping not yet paid back, when this settlement pays back the order's last unit
 /// (and the shipping was not refunded outside).
 fn everything_returned_shipping(
     returns: &OrderReturns,
-    order: &ReturnableOrder,
+    prepared: &PreparedOrder,
     policy: &ReturnPolicy,
     credited: &[CreditLine],
 ) -> Result<Vec<ShippingCredit>, MoneyError> {
+    let order = prepared.order();
     if !policy.shipping_refund.when_everything_returned || order.shipping_refunded_outside {
         return Ok(Vec::new());
     }
@@ -327,7 +362,7 @@ fn everything_returned_shipping(
     }
     let currency = order.currency;
     let mut out = Vec::new();
-    for line in &order.lines {
+    for (line, prices) in prepared.lines() {
         // Every slot's share, including slots paid back outside: those refunds do not cover shipping.
         let mut shipping_refunded =
             returns.ledger(&line.line_id).map(|l| l.shipping_refunded().clone()).unwrap_or_default();
@@ -335,13 +370,13 @@ fn everything_returned_shipping(
             shipping_refunded = shipping_refunded.union(&c.units);
         }
         let units = Units::range(0, line.quantity()).difference(&shipping_refunded);
-        let paid = SlotPrices::new(line)?.of(&units)?;
+        let paid = prices.paid(&units)?;
         if paid.shipping != 0 || paid.shipping_tax != 0 {
             out.push(ShippingCredit {
                 line: line.line_id.clone(),
                 units,
-                shipping: crate::paid::money(paid.shipping, currency)?,
-                shipping_tax: crate::paid::money(paid.shipping_tax, currency)?,
+                shipping: money(paid.shipping, currency)?,
+                shipping_tax: money(paid.shipping_tax, currency)?,
             });
         }
     }

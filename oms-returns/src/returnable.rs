@@ -1,8 +1,9 @@
 //! What the customer received and paid: the input every return decision reads.
 //!
 //! This is the contract between the order lifecycle and returns. The host (the `oms` facade)
-//! builds a [`ReturnableOrder`] from its order each time it runs a return command; this crate
-//! never reads an order store.
+//! builds a [`ReturnableOrder`] from its order and prepares it
+//! ([`ReturnableOrder::prepare`]) whenever the order changes; this crate never reads an order
+//! store.
 
 use chrono::{DateTime, Utc};
 use oms_core::{
@@ -149,7 +150,8 @@ impl ReturnableOrder {
     }
 
     /// Checks the contract: unique lines, one currency in minor units, delivered units within
-    /// the units paid for, outside returns within delivered units.
+    /// the units paid for, outside returns within delivered units. [`ReturnableOrder::prepare`]
+    /// runs it.
     ///
     /// # Errors
     /// [`ReturnError::InvalidOrder`] naming the order, the line and the problem.
@@ -160,7 +162,14 @@ impl ReturnableOrder {
             line: line.cloned(),
             problem,
         };
-        // The field's name is only built for an error: this runs on every return decision.
+        // The usual amount (the order's currency, at its scale, not negative) passes this test;
+        // only a batch with another amount goes through `check_money`, which says what is wrong
+        // and builds the field's name.
+        let minor_units = self.currency.minor_units();
+        let plain = |m: &Money| {
+            let amount = m.amount();
+            m.currency() == self.currency && amount.scale() == minor_units && !amount.is_sign_negative()
+        };
         let check_money = |line: Option<&LineId>, field: &dyn Fn() -> String, m: &Money| {
             if m.currency() != self.currency {
                 Err(invalid(line, format!("{} is in {}, the order in {}", field(), m.currency(), self.currency)))
@@ -185,7 +194,7 @@ impl ReturnableOrder {
                     0 => format!("pricing.{name}"),
                     _ => format!("added[{}].{name}", b - 1),
                 };
-                for (name, m) in [
+                let amounts = [
                     ("gross", &p.gross),
                     ("line_discount", &p.line_discount),
                     ("order_discount", &p.order_discount),
@@ -193,8 +202,11 @@ impl ReturnableOrder {
                     ("shipping", &p.shipping),
                     ("shipping_tax", &p.shipping_tax),
                     ("total", &p.total),
-                ] {
-                    check_money(id, &|| field(name), m)?;
+                ];
+                if !amounts.iter().all(|(_, m)| plain(m)) {
+                    for (name, m) in amounts {
+                        check_money(id, &|| field(name), m)?;
+                    }
                 }
                 if p.quantity == 0 {
                     return Err(invalid(id, format!("{} covers no units", field("quantity"))));
@@ -233,11 +245,6 @@ impl ReturnableLine {
     /// The priced batches, in unit order: `pricing`, then `added`.
     pub fn batches(&self) -> impl Iterator<Item = &LinePricing> + '_ {
         std::iter::once(&self.pricing).chain(&self.added)
-    }
-
-    /// Slots returns may take: all but the last `refunded_outside`.
-    pub(crate) fn returnable_slots(&self) -> crate::Units {
-        crate::Units::range(0, self.quantity().saturating_sub(self.refunded_outside))
     }
 }
 

@@ -1,10 +1,11 @@
 //! The return service: commands over a [`ReturnStore`], a [`Clock`] and a [`ReturnPolicy`].
 
+use chrono::{DateTime, Utc};
 use oms_core::{Clock, Envelope, ExpectedVersion, Metadata, OrderId};
 
 use crate::{
-    Eligibility, OrderReturns, Result, ReturnCommand, ReturnEnvelope, ReturnEvent, ReturnPolicy, ReturnReason,
-    ReturnStore, ReturnStoreExt, ReturnableOrder, RmaId, Settlement,
+    Eligibility, OrderReturns, PreparedOrder, Result, ReturnCommand, ReturnEnvelope, ReturnEvent, ReturnPolicy,
+    ReturnReason, ReturnStore, ReturnStoreExt, RmaId, Settlement,
 };
 
 /// What [`ReturnService::execute`] or [`ReturnService::expire`] did.
@@ -26,7 +27,7 @@ pub struct Executed {
 /// use oms_returns::*;
 ///
 /// let captured = capture(&fixtures::draft("O-1", "E-1", "C-1", &[("1", "TEE", 2)]))?;
-/// let order = ReturnableOrder::all_delivered(&captured, fixtures::t0());
+/// let order = ReturnableOrder::all_delivered(&captured, fixtures::t0()).prepare()?;
 /// let clock = FixedClock(fixtures::t0() + chrono::Duration::days(3));
 /// let service = ReturnService::new(InMemoryReturnStore::new(), clock, ReturnPolicy::standard())?;
 ///
@@ -68,8 +69,8 @@ impl<S: ReturnStore, C: Clock> ReturnService<S, C> {
         &self.policy
     }
 
-    /// Runs a command on an order's returns; `order` is the order as delivered, built by the
-    /// host for this call (see [`ReturnableOrder`]).
+    /// Runs a command on an order's returns; `order` is the order as delivered, prepared by
+    /// the host when it last changed (see [`PreparedOrder`]).
     ///
     /// A command whose metadata carries an idempotency key already recorded for the order is
     /// not run again: the events recorded the first time come back with `replayed` set.
@@ -78,10 +79,10 @@ impl<S: ReturnStore, C: Clock> ReturnService<S, C> {
     /// [`crate::Error::Return`] when the rules refuse the command (nothing written);
     /// [`crate::Error::Store`] with [`crate::ReturnStoreError::Conflict`] when another writer
     /// got there first (reload and retry), or another store failure.
-    pub fn execute(&self, order: &ReturnableOrder, command: &ReturnCommand, metadata: Metadata) -> Result<Executed> {
-        let returns = self.store.load_returns(&order.order_id)?;
+    pub fn execute(&self, order: &PreparedOrder, command: &ReturnCommand, metadata: Metadata) -> Result<Executed> {
+        let returns = self.store.load_returns(&order.order().order_id)?;
         if let Some(key) = &metadata.idempotency_key {
-            let earlier = self.store.find_by_key(&order.order_id, key)?;
+            let earlier = self.store.find_by_key(&order.order().order_id, key)?;
             if !earlier.is_empty() {
                 return Ok(Executed { returns, events: earlier, replayed: true });
             }
@@ -96,8 +97,17 @@ impl<S: ReturnStore, C: Clock> ReturnService<S, C> {
     /// # Errors
     /// [`crate::Error::Store`] on a conflict or store failure.
     pub fn expire(&self, order: &OrderId, metadata: Metadata) -> Result<Executed> {
+        self.expire_at(order, self.clock.now(), metadata)
+    }
+
+    /// Expires the order's RMAs that received nothing by their deadline, at `now` (a host
+    /// running expiry for a given instant, or replaying a day).
+    ///
+    /// # Errors
+    /// [`crate::Error::Store`] on a conflict or store failure.
+    pub fn expire_at(&self, order: &OrderId, now: DateTime<Utc>, metadata: Metadata) -> Result<Executed> {
         let returns = self.store.load_returns(order)?;
-        let events = returns.expire(self.clock.now());
+        let events = returns.expire(now);
         self.record(returns, events, metadata)
     }
 
@@ -107,13 +117,21 @@ impl<S: ReturnStore, C: Clock> ReturnService<S, C> {
     /// # Errors
     /// As [`ReturnService::expire`].
     pub fn expire_due(&self, metadata: Metadata) -> Result<Vec<Executed>> {
+        self.expire_due_at(self.clock.now(), metadata)
+    }
+
+    /// The same at `now`.
+    ///
+    /// # Errors
+    /// As [`ReturnService::expire`].
+    pub fn expire_due_at(&self, now: DateTime<Utc>, metadata: Metadata) -> Result<Vec<Executed>> {
         let mut orders: Vec<OrderId> = Vec::new();
-        for due in self.store.awaiting_arrival(self.clock.now())? {
+        for due in self.store.awaiting_arrival(now)? {
             if !orders.contains(&due.order) {
                 orders.push(due.order);
             }
         }
-        orders.iter().map(|order| self.expire(order, metadata.clone())).collect()
+        orders.iter().map(|order| self.expire_at(order, now, metadata.clone())).collect()
     }
 
     /// The order's returns as they stand (empty when it has none).
@@ -136,8 +154,8 @@ impl<S: ReturnStore, C: Clock> ReturnService<S, C> {
     ///
     /// # Errors
     /// A store error, or an order that breaks the input contract.
-    pub fn eligibility(&self, order: &ReturnableOrder, reason: ReturnReason) -> Result<Eligibility> {
-        let returns = self.store.load_returns(&order.order_id)?;
+    pub fn eligibility(&self, order: &PreparedOrder, reason: ReturnReason) -> Result<Eligibility> {
+        let returns = self.store.load_returns(&order.order().order_id)?;
         Ok(returns.eligibility(order, &self.policy, reason, self.clock.now())?)
     }
 
@@ -145,8 +163,8 @@ impl<S: ReturnStore, C: Clock> ReturnService<S, C> {
     ///
     /// # Errors
     /// As [`OrderReturns::quote`], or a store error.
-    pub fn quote(&self, order: &ReturnableOrder, rma: &RmaId) -> Result<Settlement> {
-        let returns = self.store.load_returns(&order.order_id)?;
+    pub fn quote(&self, order: &PreparedOrder, rma: &RmaId) -> Result<Settlement> {
+        let returns = self.store.load_returns(&order.order().order_id)?;
         Ok(returns.quote(rma, order, &self.policy)?)
     }
 

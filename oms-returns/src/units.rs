@@ -1,6 +1,11 @@
 //! Unit slots: which of a line's paid units a return holds or has paid back.
 
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
+
+/// Half-open `(start, end)` runs. Nearly every set is one run (a return takes the lowest free
+/// slots), so two runs are kept inline: building a refund allocates nothing per line.
+type Runs = SmallVec<[(u32, u32); 2]>;
 
 /// A run of consecutive slots: `first .. first + count`, the arguments of
 /// [`LinePricing::for_units`](oms_core::LinePricing::for_units).
@@ -39,8 +44,8 @@ pub struct UnitRange {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "Vec<UnitRange>", into = "Vec<UnitRange>")]
 pub struct Units {
-    /// Half-open `(start, end)` runs, sorted, disjoint, with gaps between them.
-    runs: Vec<(u32, u32)>,
+    /// Sorted, disjoint, with gaps between them.
+    runs: Runs,
 }
 
 impl Units {
@@ -52,7 +57,11 @@ impl Units {
     /// Slots `first .. first + count`, clipped at `u32::MAX`.
     pub fn range(first: u32, count: u32) -> Units {
         let end = first.saturating_add(count);
-        Units { runs: if end > first { vec![(first, end)] } else { Vec::new() } }
+        let mut runs = Runs::new();
+        if end > first {
+            runs.push((first, end));
+        }
+        Units { runs }
     }
 
     /// Number of slots.
@@ -105,7 +114,7 @@ impl Units {
     /// Slots in either set.
     pub fn union(&self, other: &Units) -> Units {
         // Merge the two sorted run lists, then join what touches.
-        let mut merged = Vec::with_capacity(self.runs.len() + other.runs.len());
+        let mut merged = Runs::with_capacity(self.runs.len() + other.runs.len());
         let (mut a, mut b) = (self.runs.iter().peekable(), other.runs.iter().peekable());
         loop {
             let next = match (a.peek(), b.peek()) {
@@ -124,7 +133,7 @@ impl Units {
 
     /// Slots of `self` that are not in `other`.
     pub fn difference(&self, other: &Units) -> Units {
-        let mut out = Vec::with_capacity(self.runs.len());
+        let mut out = Runs::new();
         let mut j = 0;
         for &(start, end) in &self.runs {
             let mut cursor = start;
@@ -154,8 +163,11 @@ impl Units {
 
     /// The `n` lowest slots of the set (all of them when it holds fewer).
     pub fn lowest(&self, n: u32) -> Units {
+        if let [(s, e)] = self.runs.as_slice() {
+            return Units::range(*s, n.min(e - s));
+        }
         let mut left = n;
-        let mut out = Vec::with_capacity(self.runs.len().min(4));
+        let mut out = Runs::new();
         for &(s, e) in &self.runs {
             if left == 0 {
                 break;
@@ -167,9 +179,14 @@ impl Units {
         Units { runs: out }
     }
 
+    /// The half-open `(start, end)` runs, lowest first.
+    pub(crate) fn runs(&self) -> &[(u32, u32)] {
+        &self.runs
+    }
+
     /// Sorted runs, possibly overlapping or touching, merged into the canonical form.
-    fn from_sorted(sorted: Vec<(u32, u32)>) -> Units {
-        let mut runs: Vec<(u32, u32)> = Vec::with_capacity(sorted.len());
+    fn from_sorted(sorted: impl IntoIterator<Item = (u32, u32)>) -> Units {
+        let mut runs = Runs::new();
         for (s, e) in sorted.into_iter().filter(|&(s, e)| e > s) {
             match runs.last_mut() {
                 Some(last) if s <= last.1 => last.1 = last.1.max(e),
@@ -192,7 +209,7 @@ impl TryFrom<Vec<UnitRange>> for Units {
                     .map(|end| (r.first, end))
                     .ok_or_else(|| format!("unit range {} + {} reaches past {}", r.first, r.count, u32::MAX))
             })
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect::<Result<Runs, _>>()?;
         runs.sort_unstable();
         Ok(Units::from_sorted(runs))
     }
@@ -209,7 +226,7 @@ mod tests {
     use super::*;
 
     fn set(runs: &[(u32, u32)]) -> Units {
-        Units::from_sorted(runs.to_vec())
+        Units::from_sorted(runs.iter().copied())
     }
 
     #[test]

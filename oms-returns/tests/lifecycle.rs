@@ -111,7 +111,7 @@ fn returns_outside_the_window_are_refused_with_the_closing_time() {
         test.returns()
             .decide(
                 &request("R-1", &[("1", 1, ReturnReason::ChangedMind)]),
-                test.order(),
+                &test.prepared(),
                 &ReturnPolicy::standard(),
                 day(30)
             )
@@ -129,7 +129,8 @@ fn windows_follow_the_channel_and_the_sku_group() {
         window_days: 7,
     });
     let test = ReturnTest::new(tee_order(), policy.clone()).at(day(45));
-    let eligibility = test.returns().eligibility(test.order(), &policy, ReturnReason::ChangedMind, day(45)).unwrap();
+    let eligibility =
+        test.returns().eligibility(&test.prepared(), &policy, ReturnReason::ChangedMind, day(45)).unwrap();
     let tee = &eligibility.lines[0];
     let cap = &eligibility.lines[1];
     assert_eq!((tee.returnable, tee.closes_at), (3, Some(day(60))));
@@ -392,20 +393,21 @@ fn the_input_order_must_be_the_returns_order_and_keep_its_contract() {
     let other = OrderReturns::new("O-2".parse().unwrap());
     let err = other.decide(
         &request("R-1", &[("1", 1, ReturnReason::ChangedMind)]),
-        test.order(),
+        &test.prepared(),
         &ReturnPolicy::standard(),
         day(1),
     );
     assert_eq!(err.unwrap_err().to_string(), "returns of order O-2 were given order O-1");
+    // An order that breaks its contract does not prepare, so no decision can read it.
     let mut broken = tee_order();
     broken.lines[0].returned_outside = 4;
-    let err = test.returns().decide(
-        &request("R-1", &[("1", 1, ReturnReason::ChangedMind)]),
-        &broken,
-        &ReturnPolicy::standard(),
-        day(1),
-    );
-    assert_eq!(err.unwrap_err().to_string(), "order O-1 line 1: 4 units returned but 3 delivered");
+    let err = broken.clone().prepare().unwrap_err();
+    assert_eq!(err.to_string(), "order O-1 line 1: 4 units returned but 3 delivered");
+    let mut test = test;
+    *test.order_mut() = broken;
+    let err = test.refuse(request("R-1", &[("1", 1, ReturnReason::ChangedMind)]));
+    assert!(matches!(err, ReturnError::InvalidOrder { .. }), "{err}");
+    assert!(test.history().is_empty());
 }
 
 #[test]

@@ -37,6 +37,9 @@ fn check_invariants(returns: &OrderReturns, order: &ReturnableOrder) -> Result<(
         for line in rma.lines() {
             prop_assert!(line.received() <= line.quantity());
         }
+        if let Some(settlement) = rma.settlement() {
+            check_settlement(settlement, order)?;
+        }
     }
     // What a line holds is exactly the slots of its open RMAs, which never share a slot.
     for line in &order.lines {
@@ -50,6 +53,34 @@ fn check_invariants(returns: &OrderReturns, order: &ReturnableOrder) -> Result<(
         let held = returns.ledger(&line.line_id).map(|l| l.held().clone()).unwrap_or_default();
         prop_assert_eq!(&union, &held);
         prop_assert_eq!(open.iter().map(|u| u.len()).sum::<u32>(), held.len());
+    }
+    Ok(())
+}
+
+/// A settlement's amounts agree with each other: each credit line's total is its parts, the
+/// credit is the lines plus the shipping credits, the payment is the credit less the exchange.
+fn check_settlement(settlement: &Settlement, order: &ReturnableOrder) -> Result<(), TestCaseError> {
+    let sum = |amounts: &[Money]| Money::sum(order.currency, amounts).unwrap();
+    for line in &settlement.lines {
+        let parts = sum(&[line.merchandise, line.tax, line.shipping, line.shipping_tax]);
+        let kept = sum(&[line.restocking_fee, line.label_fee]);
+        prop_assert_eq!(line.total, parts.checked_sub(kept).unwrap(), "line {}", line.line);
+        prop_assert!(!line.restocking_fee.is_negative() && !line.label_fee.is_negative());
+        prop_assert!(line.with_shipping || (line.shipping.is_zero() && line.shipping_tax.is_zero()));
+    }
+    let lines: Vec<Money> = settlement.lines.iter().map(|l| l.total).collect();
+    let shipping: Vec<Money> = settlement.shipping.iter().flat_map(|s| [s.shipping, s.shipping_tax]).collect();
+    prop_assert_eq!(settlement.credit, sum(&lines).checked_add(sum(&shipping)).unwrap());
+    let net = settlement.credit.checked_sub(settlement.replacement_value).unwrap();
+    let paid = match settlement.payment {
+        Payment::Refund { amount } => amount,
+        Payment::Charge { amount } => Money::zero(order.currency).checked_sub(amount).unwrap(),
+        Payment::Nothing => Money::zero(order.currency),
+    };
+    prop_assert_eq!(net, paid);
+    // Refunds and charges are positive; nothing to pay is `Nothing`.
+    if let Payment::Refund { amount } | Payment::Charge { amount } = settlement.payment {
+        prop_assert!(!amount.is_negative() && !amount.is_zero(), "payment {:?}", settlement.payment);
     }
     Ok(())
 }
@@ -200,11 +231,12 @@ proptest! {
         let clock = Arc::new(ManualClock::new(day(1)));
         let service = ReturnService::new(InMemoryReturnStore::new(), clock.clone(), policy).unwrap();
         let meta = Metadata::by(Actor::System);
+        let prepared = order.clone().prepare().unwrap();
         for (step, days) in steps {
             clock.advance(Duration::days(days));
             let before = service.returns(&order.order_id).unwrap();
             let outcome = match step.command(&before, &order) {
-                Some(command) => service.execute(&order, &command, meta.clone()),
+                Some(command) => service.execute(&prepared, &command, meta.clone()),
                 None => service.expire(&order.order_id, meta.clone()),
             };
             let stored = service.returns(&order.order_id).unwrap();

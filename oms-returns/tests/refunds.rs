@@ -190,7 +190,8 @@ fn no_label_fee_when_the_merchant_pays_return_shipping_or_the_return_is_in_store
     });
     test.run(receive("R-1", "STORE-7", &[("1", 1)]));
     test.run(inspect("R-1", &[("1", 1, Disposition::Restock)]));
-    let quote = test.returns().quote(&fixtures::rma("R-1"), test.order(), &policy_with_label_fee(dec!(5.95))).unwrap();
+    let quote =
+        test.returns().quote(&fixtures::rma("R-1"), &test.prepared(), &policy_with_label_fee(dec!(5.95))).unwrap();
     assert_eq!(refunded(&quote), dec!(18.72));
 }
 

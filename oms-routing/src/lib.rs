@@ -57,11 +57,17 @@
 //!   closures), a [`Ranking`] of [`Ranker`]s (or closures), a [`SplitPolicy`], a
 //!   [`PartialPolicy`], an [`Engine`].
 //! - [`Router::route`] turns a [`Request`] into a [`Plan`]: shipments, backorders, [`Cost`],
-//!   and an [`Explanation`].
+//!   and an [`Explanation`]. The optimal engine proves its plan best within a [`Budget`] (search
+//!   nodes, or a deadline from your clock) and says so: [`Plan::optimality`] is an
+//!   [`Optimality`].
 //! - [`scenario`]: the routing scenario format (read, validate, route a batch, write).
 //! - Feature `proptest`: `strategies` for property tests and a seeded scenario generator.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+// Lets unit tests include test support written against the public API (`oms_routing::...`).
+#[cfg(test)]
+extern crate self as oms_routing;
 
 mod admission;
 mod candidates;
@@ -87,6 +93,7 @@ mod usage;
 pub mod strategies;
 
 pub use cost::{Cost, MAX_COST_PARAMETER};
+pub use engine::optimal::{Budget, Optimality};
 pub use error::{Error, Result};
 pub use explain::{Attempt, CandidateNote, Explanation, Outcome, Removal, Shortfall, ShortfallReason, Verdict};
 pub use network::{Lane, Network, NodeIndex};

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use oms_core::{LineId, NodeId, OrderId, Sku};
 use serde::Serialize;
 
-use crate::{Cost, Engine, Explanation, NodeIndex};
+use crate::{Cost, Engine, Explanation, NodeIndex, Optimality};
 
 /// How the order came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -153,6 +153,13 @@ impl Plan {
     /// The engine that made it.
     pub fn engine(&self) -> Option<Engine> {
         self.engine
+    }
+
+    /// Whether the plan is proven best: [`Optimality::Proven`] from the optimal engine,
+    /// [`Optimality::Unproven`] when its search budget ran out first,
+    /// [`Optimality::Heuristic`] from the greedy engine.
+    pub fn optimality(&self) -> Optimality {
+        self.explanation.record.last_optimality()
     }
 
     /// Why: each strategy tried, each candidate's verdict, each shortfall.

@@ -329,6 +329,11 @@ impl<'a> Problem<'a> {
         self.objective.single_level
     }
 
+    /// Lexicographic levels the objective uses (1 for cost alone or any weighted ranking).
+    pub fn levels(&self) -> usize {
+        self.objective.terms.iter().map(|t| t.level + 1).max().unwrap_or(1)
+    }
+
     /// True when the per-unit score depends on the sku (a stock-depth ranker).
     #[inline]
     pub fn has_depth(&self) -> bool {

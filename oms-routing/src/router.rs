@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use crate::admission::Admission;
-use crate::engine::{Solution, greedy, optimal};
+use crate::engine::optimal::{self, Budget, Optimality};
+use crate::engine::{Solution, greedy};
 use crate::explain::draft::{Draft, Reach, Record, Seen};
 use crate::explain::{Outcome, Shortfall, ShortfallReason};
 use crate::problem::{Problem, Scratch, Source};
@@ -44,6 +45,7 @@ pub struct Router {
     rules: RuleSet,
     /// Per strategy: its compiled ranking and its order-independent admission facts.
     compiled: Vec<(Objective, Admission)>,
+    budget: Budget,
 }
 
 impl Router {
@@ -58,7 +60,19 @@ impl Router {
                 (objective, admission)
             })
             .collect();
-        Router { network, rules, compiled }
+        Router { network, rules, compiled, budget: Budget::default() }
+    }
+
+    /// The same router with a different search budget for the optimal engine (the default is
+    /// [`Budget::default`]). Per-call deadlines go to [`Router::route_within`].
+    pub fn with_budget(mut self, budget: Budget) -> Router {
+        self.budget = budget;
+        self
+    }
+
+    /// The optimal engine's search budget per order.
+    pub fn budget(&self) -> &Budget {
+        &self.budget
     }
 
     /// The network.
@@ -94,6 +108,22 @@ impl Router {
         stock: &dyn StockView,
         usage: &Usage,
     ) -> Result<Plan> {
+        self.route_within(scratch, request, stock, usage, &self.budget)
+    }
+
+    /// [`Router::route_with`] with the optimal engine searching within `budget` (for example a
+    /// deadline for this call) instead of the router's.
+    ///
+    /// # Errors
+    /// As [`Router::route`].
+    pub fn route_within(
+        &self,
+        scratch: &mut Scratch,
+        request: &Request,
+        stock: &dyn StockView,
+        usage: &Usage,
+        budget: &Budget,
+    ) -> Result<Plan> {
         request.validate(&self.network)?;
         usage.check(&self.network)?;
         let mut drafts = Vec::new();
@@ -108,9 +138,12 @@ impl Router {
             let mut problem =
                 Problem::build(&self.network, strategy, objective, admission, request, stock, usage, scratch)?;
             let quick = greedy::solve(&problem, &mut scratch.greedy);
-            let solution = match strategy.engine {
-                Engine::Greedy => quick,
-                Engine::Optimal => optimal::solve(&problem, quick),
+            let (solution, optimality) = match strategy.engine {
+                Engine::Greedy => (quick, Optimality::Heuristic),
+                Engine::Optimal => {
+                    let outcome = optimal::solve(&problem, quick, budget);
+                    (outcome.best, outcome.optimality)
+                }
             };
             let filled = solution.as_ref().is_some_and(|s| s.units == problem.total);
             let outcome = match (filled, strategy.partial) {
@@ -129,6 +162,7 @@ impl Router {
                 shortfalls,
                 seen,
                 removed: std::mem::take(&mut problem.removed),
+                optimality,
             });
             if outcome != Outcome::FellBack {
                 let record = Record::new(Arc::clone(self.network.table()), reach, drafts);
@@ -157,6 +191,7 @@ impl Router {
                     .collect(),
                 seen: Vec::new(),
                 removed: Vec::new(),
+                optimality: Optimality::Heuristic,
             });
         }
         Ok(Plan {

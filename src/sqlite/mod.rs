@@ -5,8 +5,10 @@
 //! writes run in `BEGIN IMMEDIATE` transactions and primary keys make a lost race fail, so
 //! several processes sharing one database file stay consistent too.
 
+mod inventory_store;
 mod order_store;
 
+pub use inventory_store::SqliteInventoryStore;
 pub use order_store::SqliteOrderStore;
 
 use oms_core::StoreError;

@@ -213,7 +213,7 @@ impl MoneyDelta {
 }
 
 /// What a modification would do: the events it would record and the money it would move.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModificationPreview {
     /// The events [`OrderCommand::Modify`](crate::OrderCommand::Modify) would record now.
     pub events: Vec<OrderEvent>,

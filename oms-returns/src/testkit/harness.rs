@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::testkit::fixtures;
-use crate::{OrderReturns, ReturnCommand, ReturnError, ReturnEvent, ReturnPolicy, ReturnableOrder};
+use crate::{OrderReturns, PreparedOrder, ReturnCommand, ReturnError, ReturnEvent, ReturnPolicy, ReturnableOrder};
 
 /// A given/when/then test of an order's returns.
 ///
@@ -53,8 +53,7 @@ impl ReturnTest {
     /// When the command is refused or replay differs.
     pub fn run(&mut self, command: ReturnCommand) -> Vec<ReturnEvent> {
         let events = self
-            .returns
-            .decide(&command, &self.order, &self.policy, self.now)
+            .decide(&command)
             .unwrap_or_else(|e| panic!("expected {command:?} to be accepted, but it was refused: {e}"));
         self.record(&events);
         events
@@ -75,7 +74,7 @@ impl ReturnTest {
     /// # Panics
     /// When the command is accepted.
     pub fn refuse(&self, command: ReturnCommand) -> ReturnError {
-        match self.returns.decide(&command, &self.order, &self.policy, self.now) {
+        match self.decide(&command) {
             Ok(events) => panic!("expected {command:?} to be refused, but it produced {events:#?}"),
             Err(e) => e,
         }
@@ -101,9 +100,23 @@ impl ReturnTest {
         &self.order
     }
 
+    /// The order as delivered, prepared for decisions made outside the harness.
+    ///
+    /// # Panics
+    /// When the order breaks its contract.
+    pub fn prepared(&self) -> PreparedOrder {
+        self.order.clone().prepare().unwrap_or_else(|e| panic!("the order does not prepare: {e}"))
+    }
+
     /// The policy, to change between commands.
     pub fn policy_mut(&mut self) -> &mut ReturnPolicy {
         &mut self.policy
+    }
+
+    /// Prepares the order as it stands (it may have changed since the last command), then decides.
+    fn decide(&self, command: &ReturnCommand) -> Result<Vec<ReturnEvent>, ReturnError> {
+        let order = self.order.clone().prepare()?;
+        self.returns.decide(command, &order, &self.policy, self.now)
     }
 
     fn record(&mut self, events: &[ReturnEvent]) {

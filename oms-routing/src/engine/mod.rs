@@ -3,8 +3,8 @@
 //!
 //! - [`greedy`]: a handful of well-chosen sets (the best single node, a cost-per-unit set cover,
 //!   anchor + best completion pairs, the cover minus each node). Microseconds.
-//! - [`optimal`]: every set, pruned by lower bounds; the boundary the exact branch-and-bound
-//!   solver replaces (`optimal::solve(&Problem, incumbent) -> Option<Solution>`).
+//! - [`optimal`]: exact branch and bound over node sets with a Lagrangian lower bound,
+//!   reduced-cost fixing and dominance, within a search budget; says whether it proved its plan.
 
 pub(crate) mod assign;
 pub(crate) mod greedy;

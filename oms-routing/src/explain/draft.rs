@@ -11,7 +11,7 @@ use oms_core::{GeoPoint, NodeId};
 
 use super::{Attempt, CandidateNote, Outcome, Removal, Shortfall, Verdict};
 use crate::network::{Table, Target};
-use crate::{Cost, Engine, NodeIndex};
+use crate::{Cost, Engine, NodeIndex, Optimality};
 
 /// How a candidate reaches the customer: shipped to a point, or handed over at a pickup point
 /// (the pickup point's own units are collected there, other nodes transfer over lanes).
@@ -40,6 +40,7 @@ pub(crate) struct Draft {
     pub shortfalls: Vec<Shortfall>,
     pub seen: Vec<Seen>,
     pub removed: Vec<(NodeIndex, Removal)>,
+    pub optimality: Optimality,
 }
 
 /// Every attempt at one order, with what is needed to explain it.
@@ -62,6 +63,10 @@ impl Record {
         &self.table.ids
     }
 
+    pub fn last_optimality(&self) -> Optimality {
+        self.drafts.last().map_or(Optimality::Heuristic, |d| d.optimality)
+    }
+
     pub fn last_shortfalls(&self) -> &[Shortfall] {
         self.drafts.last().map_or(&[], |d| d.shortfalls.as_slice())
     }
@@ -79,6 +84,7 @@ impl Record {
                 candidates: self.notes(d, point),
                 shortfalls: d.shortfalls.clone(),
                 outcome: d.outcome,
+                optimality: d.optimality,
             })
             .collect()
     }

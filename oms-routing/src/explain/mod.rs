@@ -15,7 +15,7 @@ use oms_core::{LineId, NodeId, Sku};
 use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
 
-use crate::{Cost, Engine, NodeIndex, NodeKind};
+use crate::{Cost, Engine, NodeIndex, NodeKind, Optimality};
 
 /// The check or filter that removed a node.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -247,6 +247,7 @@ pub struct Attempt {
     pub(crate) candidates: Vec<CandidateNote>,
     pub(crate) shortfalls: Vec<Shortfall>,
     pub(crate) outcome: Outcome,
+    pub(crate) optimality: Optimality,
 }
 
 impl Attempt {
@@ -273,6 +274,11 @@ impl Attempt {
     /// How it ended.
     pub fn outcome(&self) -> Outcome {
         self.outcome
+    }
+
+    /// Whether the engine proved its plan (or its refusal) best.
+    pub fn optimality(&self) -> Optimality {
+        self.optimality
     }
 
     /// Each candidate's rank among the eligible nodes not chosen: most units it could supply
@@ -351,6 +357,15 @@ impl Explanation {
                 Outcome::FellBack => "could not fill the order whole; the next strategy was tried",
             };
             out.push(format!("strategy {:?} ({} engine) {outcome}", attempt.strategy, attempt.engine.as_str()));
+            match attempt.optimality {
+                Optimality::Proven { explored } => {
+                    out.push(format!("  proven optimal ({explored} search nodes)"));
+                }
+                Optimality::Unproven { explored } => out.push(format!(
+                    "  the best plan found within the search budget ({explored} search nodes), not proven optimal"
+                )),
+                Optimality::Heuristic => {}
+            }
             let ranks = attempt.ranks();
             let mut notes: Vec<(&CandidateNote, Option<u32>)> = attempt.candidates.iter().zip(ranks).collect();
             notes.sort_by_key(|(n, rank)| match n.verdict {
@@ -404,10 +419,11 @@ impl Serialize for AttemptRef<'_> {
             .map(|(n, rank)| CandidateNoteRef(e.node_id(n).map_or("?", |id| id.as_str()), n, rank))
             .collect();
         candidates.sort_by(|x, y| x.0.cmp(y.0));
-        let mut st = s.serialize_struct("Attempt", 5)?;
+        let mut st = s.serialize_struct("Attempt", 6)?;
         st.serialize_field("strategy", &a.strategy)?;
         st.serialize_field("engine", &a.engine)?;
         st.serialize_field("outcome", &a.outcome)?;
+        st.serialize_field("search", &a.optimality)?;
         st.serialize_field("candidates", &candidates)?;
         st.serialize_field("shortfalls", &a.shortfalls)?;
         st.end()
@@ -415,8 +431,8 @@ impl Serialize for AttemptRef<'_> {
 }
 
 impl Serialize for Explanation {
-    /// `{"attempts": [{"strategy", "engine", "outcome", "candidates": [{"node", "outcome": {...}}],
-    /// "shortfalls": [...]}]}` with node ids resolved.
+    /// `{"attempts": [{"strategy", "engine", "outcome", "search": {"optimality", "explored"},
+    /// "candidates": [{"node", "outcome": {...}}], "shortfalls": [...]}]}` with node ids resolved.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let attempts: Vec<AttemptRef<'_>> = self.attempts().iter().map(|a| AttemptRef(self, a)).collect();
         let mut st = s.serialize_struct("Explanation", 1)?;

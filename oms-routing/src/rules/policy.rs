@@ -73,7 +73,8 @@ pub enum Engine {
     /// A fast heuristic over candidate node sets (microseconds per order).
     #[default]
     Greedy,
-    /// The best plan under the ranking and every rule (exhaustive search with pruning).
+    /// The best plan under the ranking and every rule: exact branch and bound, proven within a
+    /// search [`Budget`](crate::Budget) or marked unproven ([`Optimality`](crate::Optimality)).
     Optimal,
 }
 

@@ -9,8 +9,8 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use crate::{
-    Engine, Error, Lane, Method, Network, Node, NodeKind, PartialPolicy, Request, Result, RuleSet, SplitMode,
-    SplitPolicy, Stock, Strategy,
+    Budget, Engine, Error, Lane, Method, Network, Node, NodeKind, PartialPolicy, Ranker, Ranking, Request, Result,
+    RuleSet, SplitMode, SplitPolicy, Stock, Strategy,
 };
 
 #[derive(Deserialize)]
@@ -91,6 +91,10 @@ struct RawPolicy {
     max_shipments: Option<i64>,
     split_lines: Option<bool>,
     partial: Option<String>,
+    /// Extension: `"min_cost"` (default) or `"min_shipments"` (fewest shipments, then cost).
+    objective: Option<String>,
+    /// Extension: search nodes the optimal engine may explore per order.
+    search_budget: Option<i64>,
 }
 
 fn invalid(element: impl Into<String>, problem: impl Into<String>) -> Error {
@@ -118,6 +122,7 @@ fn id<T: std::str::FromStr<Err = oms_core::IdError>>(element: &str, field: &str,
 pub(super) struct Parts {
     pub network: Network,
     pub rules: RuleSet,
+    pub budget: Option<Budget>,
     pub stock: Stock,
     pub requests: Vec<Request>,
 }
@@ -260,7 +265,8 @@ impl Doc<'_> {
             requests.push(request);
         }
         let rules = self.policy.strategy().and_then(RuleSet::single)?;
-        Ok(Parts { network, rules, stock, requests })
+        let budget = self.policy.budget()?;
+        Ok(Parts { network, rules, budget, stock, requests })
     }
 }
 
@@ -290,6 +296,25 @@ impl RawPolicy {
             Some("backorder") => PartialPolicy::Backorder,
             Some(other) => return Err(invalid("policy.partial", format!("{other:?} is not reject or backorder"))),
         };
-        Ok(Strategy::new("scenario policy").engine(engine).split(split).partial(partial))
+        let ranking = match self.objective.as_deref() {
+            None | Some("min_cost") => Ranking::default(),
+            Some("min_shipments") => Ranking::Lexicographic(vec![Ranker::FewestShipments, Ranker::Cost]),
+            Some(other) => {
+                return Err(invalid("policy.objective", format!("{other:?} is not min_cost or min_shipments")));
+            }
+        };
+        Ok(Strategy::new("scenario policy").engine(engine).split(split).partial(partial).ranking(ranking))
+    }
+
+    fn budget(&self) -> Result<Option<Budget>> {
+        self.search_budget
+            .map(|nodes| {
+                u64::try_from(nodes)
+                    .ok()
+                    .filter(|&n| n >= 1)
+                    .map(Budget::nodes)
+                    .ok_or_else(|| invalid("policy.search_budget", format!("{nodes} must be at least 1")))
+            })
+            .transpose()
     }
 }

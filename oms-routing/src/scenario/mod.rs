@@ -10,6 +10,14 @@
 //! - With `split_lines: false` and `partial: "backorder"`, a line may be partly filled from one
 //!   node (the rest backordered): the rule forbids splitting a line across nodes.
 //!
+//! Optional extensions (a document without them is read as the format says):
+//! - `policy.objective`: `"min_cost"` (the default) or `"min_shipments"` (fewest shipments,
+//!   then cost, then the format's tie rule);
+//! - `policy.search_budget`: search nodes the optimal engine may explore per order (default
+//!   [`Budget::DEFAULT_NODES`](crate::Budget::DEFAULT_NODES));
+//! - in the result, `"proven_optimal": false` on an order whose plan is the best found within
+//!   that budget but not proven best (absent when proven).
+//!
 //! Costs are written exactly (millionths) with at least four decimals; `reasons` appears for
 //! partial and unfillable orders.
 //!
@@ -59,14 +67,19 @@ impl Scenario {
         let doc: document::Doc = serde_json::from_str(json)
             .map_err(|e| Error::InvalidScenario { element: "document".into(), problem: e.to_string() })?;
         let parts = doc.validate()?;
-        Ok(Scenario { router: Router::new(parts.network, parts.rules), stock: parts.stock, requests: parts.requests })
+        let mut router = Router::new(parts.network, parts.rules);
+        if let Some(budget) = parts.budget {
+            router = router.with_budget(budget);
+        }
+        Ok(Scenario { router, stock: parts.stock, requests: parts.requests })
     }
 
     /// The same scenario with its policy's engine replaced (`greedy` or `optimal`).
     pub fn with_engine(self, engine: Engine) -> Result<Scenario> {
         let strategies: Vec<Strategy> =
             self.router.rules().strategies().iter().map(|s| s.clone().engine(engine)).collect();
-        let router = Router::new(self.router.network().clone(), RuleSet::new(strategies)?);
+        let router = Router::new(self.router.network().clone(), RuleSet::new(strategies)?)
+            .with_budget(self.router.budget().clone());
         Ok(Scenario { router, ..self })
     }
 
@@ -190,6 +203,10 @@ pub struct OrderResult {
     /// Why the order is partial or unfillable, in words.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reasons: Vec<String>,
+    /// Extension: `false` when the optimal engine's search budget ran out before it proved the
+    /// plan best (absent otherwise: proven, or greedy mode).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proven_optimal: Option<bool>,
 }
 
 /// Totals of a result.
@@ -280,6 +297,7 @@ impl ScenarioResult {
                 .collect(),
             backordered: plan.backordered().iter().map(result_line).collect(),
             reasons: plan.reasons(),
+            proven_optimal: matches!(plan.optimality(), crate::Optimality::Unproven { .. }).then_some(false),
         });
     }
 

@@ -1,0 +1,170 @@
+//! The order side of the facade: the order service plus a cache of loaded orders, and runs of
+//! several lifecycle commands recorded as one append.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use chrono::{DateTime, Utc};
+use oms_core::{
+    CaptureOutcome, Clock, Envelope, ExpectedVersion, LifecyclePolicy, Metadata, Order, OrderCommand, OrderDraft,
+    OrderEnvelope, OrderEvent, OrderId, OrderService, OrderStore, OrderStoreExt,
+};
+
+use crate::Result;
+
+/// What a run of commands recorded.
+#[derive(Debug, Clone)]
+pub(crate) struct Recorded {
+    /// The order after the run.
+    pub order: Arc<Order>,
+    /// The envelopes written (on a retry: those written the first time).
+    pub events: Vec<OrderEnvelope>,
+}
+
+/// Orders: the order service for capture and reads, and a cache of the orders it has seen so
+/// that a command costs one decide and one append, not a reload of the stream.
+///
+/// The cache never lets a stale order through: every append expects the cached version, and
+/// a conflict evicts the entry so the next attempt reloads.
+pub(crate) struct OrderBook<S, C> {
+    service: OrderService<S, C>,
+    cache: Mutex<HashMap<OrderId, Arc<Order>>>,
+    capacity: usize,
+}
+
+impl<S: OrderStore, C: Clock> OrderBook<S, C> {
+    pub fn new(store: S, clock: C, policy: LifecyclePolicy) -> Self {
+        OrderBook {
+            service: OrderService::new(store, clock).with_policy(policy),
+            cache: Mutex::new(HashMap::new()),
+            capacity: 100_000,
+        }
+    }
+
+    pub fn service(&self) -> &OrderService<S, C> {
+        &self.service
+    }
+
+    pub fn store(&self) -> &S {
+        self.service.store()
+    }
+
+    pub fn policy(&self) -> &LifecyclePolicy {
+        self.service.policy()
+    }
+
+    // Nothing panics while the lock is held, so a poisoned lock still guards consistent data.
+    fn cache(&self) -> MutexGuard<'_, HashMap<OrderId, Arc<Order>>> {
+        self.cache.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn remember(&self, order: Arc<Order>) {
+        let mut cache = self.cache();
+        if cache.len() >= self.capacity && !cache.contains_key(order.id()) {
+            // A crude bound: forget everything rather than track recency; reloads are correct.
+            cache.clear();
+        }
+        cache.insert(order.id().clone(), order);
+    }
+
+    /// Forgets a cached order (after a conflict, or when another process may have written).
+    pub fn forget(&self, id: &OrderId) {
+        self.cache().remove(id);
+    }
+
+    /// The order as it stands.
+    pub fn load(&self, id: &OrderId) -> Result<Arc<Order>> {
+        if let Some(order) = self.cache().get(id) {
+            return Ok(Arc::clone(order));
+        }
+        let order = Arc::new(self.service.order(id)?);
+        self.remember(Arc::clone(&order));
+        Ok(order)
+    }
+
+    /// The order rebuilt from the store, bypassing (and refreshing) the cache.
+    pub fn reload(&self, id: &OrderId) -> Result<Option<Arc<Order>>> {
+        self.forget(id);
+        let Some(order) = self.store().load_order(id).map_err(crate::Error::Order)? else {
+            return Ok(None);
+        };
+        let order = Arc::new(order);
+        self.remember(Arc::clone(&order));
+        Ok(Some(order))
+    }
+
+    /// Captures a draft once per channel order number.
+    pub fn capture(&self, draft: &OrderDraft, metadata: Metadata) -> Result<CaptureOutcome> {
+        let outcome = self.service.capture(draft, metadata)?;
+        if let CaptureOutcome::Captured { order, .. } = &outcome {
+            self.remember(Arc::new((**order).clone()));
+        }
+        Ok(outcome)
+    }
+
+    /// The events an idempotency key recorded on the order, if any.
+    pub fn recorded_under(&self, id: &OrderId, metadata: &Metadata) -> Result<Option<Vec<OrderEnvelope>>> {
+        let Some(key) = &metadata.idempotency_key else { return Ok(None) };
+        let earlier = self.store().find_by_key(id, key).map_err(|e| crate::Error::Order(e.into()))?;
+        Ok((!earlier.is_empty()).then_some(earlier))
+    }
+
+    /// Decides `commands` one after another on `order` (each on the state the previous left)
+    /// and appends all their events at once, expecting the order's version. Nothing is written
+    /// when any command is refused.
+    pub fn run(
+        &self,
+        order: &Order,
+        commands: &[OrderCommand],
+        metadata: &Metadata,
+        now: DateTime<Utc>,
+    ) -> Result<Recorded> {
+        let mut working = order.clone();
+        let mut events: Vec<OrderEvent> = Vec::new();
+        for command in commands {
+            let decided = working.decide_with(command, self.policy()).map_err(oms_core::Error::Order)?;
+            for event in &decided {
+                working.apply(event).map_err(oms_core::Error::Order)?;
+            }
+            events.extend(decided);
+        }
+        self.record(order, working, events, metadata, now)
+    }
+
+    /// Appends events already applied to `after` (decided on `before`).
+    pub fn record(
+        &self,
+        before: &Order,
+        after: Order,
+        events: Vec<OrderEvent>,
+        metadata: &Metadata,
+        now: DateTime<Utc>,
+    ) -> Result<Recorded> {
+        if events.is_empty() {
+            return Ok(Recorded { order: Arc::new(after), events: Vec::new() });
+        }
+        let first = before.version().get();
+        let envelopes: Vec<OrderEnvelope> = events
+            .into_iter()
+            .enumerate()
+            .map(|(i, event)| Envelope {
+                version: oms_core::Version::new(first + 1 + i as u64),
+                recorded_at: now,
+                metadata: metadata.clone(),
+                event,
+            })
+            .collect();
+        if let Err(e) = self.store().append(before.id(), ExpectedVersion::Exactly(before.version()), &envelopes) {
+            self.forget(before.id());
+            return Err(crate::Error::Order(e.into()));
+        }
+        let after = Arc::new(after);
+        self.remember(Arc::clone(&after));
+        Ok(Recorded { order: after, events: envelopes })
+    }
+
+    /// Every envelope of an order.
+    pub fn history(&self, id: &OrderId) -> Result<Vec<OrderEnvelope>> {
+        self.store().read(id, oms_core::Version::ZERO).map_err(|e| crate::Error::Order(e.into()))
+    }
+}
