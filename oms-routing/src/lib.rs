@@ -70,10 +70,13 @@
 extern crate self as oms_routing;
 
 mod admission;
+mod candidates;
 mod cost;
 mod engine;
 mod error;
 mod explain;
+mod gather;
+mod lanes;
 mod network;
 mod node;
 mod plan;

@@ -1,16 +1,20 @@
 //! The validated fulfillment network: nodes, lanes and the cheapest transfer costs between them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use oms_core::{GeoPoint, NodeId};
 use petgraph::graph::{DiGraph, NodeIndex as GraphIndex};
-use petgraph::visit::{EdgeRef, Reversed};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::cost::MAX_COST_PARAMETER;
+use crate::lanes::Paths;
 use crate::{Cost, Error, Node, Result};
+
+/// Hash maps and sets keyed by ids (node ids, skus): foldhash, seeded per process.
+pub(crate) type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+pub(crate) type Set<K> = HashSet<K, foldhash::fast::RandomState>;
 
 /// A node's position in its [`Network`]: a cheap handle for hot paths and stock adapters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -42,6 +46,7 @@ pub struct Lane {
 /// Per-node numbers the engines read millions of times, precomputed once.
 #[derive(Debug, Clone)]
 pub(crate) struct NodeFacts {
+    pub location: GeoPoint,
     pub shipment_cost: Cost,
     pub cost_per_km: Cost,
     pub unit_cost: Cost,
@@ -51,6 +56,73 @@ pub(crate) struct NodeFacts {
     pub restricted: bool,
     /// Unit vector of the location, for cheap distance lower bounds.
     pub unit_vector: [f64; 3],
+    /// Cosine of the latitude, for haversine distances.
+    pub cos_lat: f64,
+}
+
+/// A destination prepared for distances from many nodes: its unit vector (chord bounds) and
+/// the cosine of its latitude (haversine), computed once.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Target {
+    pub point: GeoPoint,
+    pub unit_vector: [f64; 3],
+    pub cos_lat: f64,
+}
+
+impl Target {
+    pub fn new(point: GeoPoint) -> Target {
+        Target { point, unit_vector: unit_vector(point), cos_lat: point.lat().to_radians().cos() }
+    }
+}
+
+impl NodeFacts {
+    /// The great-circle distance to `to` in km: exactly `GeoPoint::distance_km` from this node
+    /// (same operations in the same order, bit for bit), with both latitudes' cosines taken
+    /// from tables instead of computed per call.
+    pub fn km_to(&self, to: &Target) -> f64 {
+        let (from, other) = (self.location, to.point);
+        let d_phi = (other.lat() - from.lat()).to_radians();
+        let d_lambda = (other.lon() - from.lon()).to_radians();
+        let a = (d_phi / 2.0).sin().powi(2) + self.cos_lat * to.cos_lat * (d_lambda / 2.0).sin().powi(2);
+        2.0 * oms_core::EARTH_RADIUS_KM * a.sqrt().min(1.0).asin()
+    }
+
+    /// A lower bound of [`NodeFacts::km_to`] from the chord between unit vectors.
+    #[inline]
+    pub fn km_lb_to(&self, to: &Target) -> f64 {
+        km_lower_bound(&self.unit_vector, &to.unit_vector)
+    }
+
+    /// The fixed part of a shipment to a customer `km` away (exact distance).
+    pub fn ship_cost(&self, km: f64) -> Cost {
+        self.shipment_cost + self.cost_per_km.per_km_fast(km)
+    }
+
+    /// The same at a lower bound of the distance, rounded down: a bound for pruning.
+    pub fn ship_cost_floor(&self, km_lb: f64) -> Cost {
+        self.shipment_cost + self.cost_per_km.per_km_floor(km_lb)
+    }
+}
+
+/// What plans and explanations need of a network after routing: ids, per-node facts and
+/// transfer costs, shared (an explanation resolves its verdicts from it on demand).
+#[derive(Debug)]
+pub(crate) struct Table {
+    pub ids: Arc<[NodeId]>,
+    pub facts: Vec<NodeFacts>,
+    /// For each pickup-capable node: `(source, cheapest path cost)` sorted by source.
+    pub transfers: Vec<Vec<(NodeIndex, Cost)>>,
+}
+
+impl Table {
+    pub fn facts(&self, index: NodeIndex) -> Option<&NodeFacts> {
+        self.facts.get(index.get())
+    }
+
+    pub fn transfer_cost(&self, source: NodeIndex, pickup: NodeIndex) -> Option<Cost> {
+        let sources = self.transfers.get(pickup.get())?;
+        sources.binary_search_by_key(&source, |&(n, _)| n).ok().and_then(|i| sources.get(i)).map(|&(_, c)| c)
+    }
 }
 
 pub(crate) const SHIP: u8 = 1;
@@ -88,12 +160,9 @@ pub(crate) const TRANSFER: u8 = 4;
 #[derive(Debug, Clone)]
 pub struct Network {
     nodes: Vec<Node>,
-    facts: Vec<NodeFacts>,
-    ids: Arc<[NodeId]>,
-    index: HashMap<NodeId, NodeIndex>,
+    index: Map<NodeId, NodeIndex>,
     lanes: Vec<Lane>,
-    /// For each pickup-capable node: `(source, cheapest path cost)` sorted by source.
-    transfers: Vec<Vec<(NodeIndex, Cost)>>,
+    table: Arc<Table>,
 }
 
 fn cost_param(element: impl Fn() -> String, field: &'static str, value: Decimal) -> Result<Cost> {
@@ -127,7 +196,7 @@ impl Network {
     /// [`Error::DuplicateNode`], [`Error::UnknownNode`] for a lane end, [`Error::InvalidCost`]
     /// for a negative or absurd cost.
     pub fn new(nodes: Vec<Node>, lanes: Vec<Lane>) -> Result<Network> {
-        let mut index = HashMap::with_capacity(nodes.len());
+        let mut index = Map::with_capacity_and_hasher(nodes.len(), Default::default());
         let mut facts = Vec::with_capacity(nodes.len());
         for (i, node) in nodes.iter().enumerate() {
             if index.insert(node.id().clone(), NodeIndex::new(i)).is_some() {
@@ -135,6 +204,7 @@ impl Network {
             }
             let element = || format!("node {}", node.id());
             facts.push(NodeFacts {
+                location: node.location(),
                 shipment_cost: cost_param(element, "shipment_cost", node.shipment_cost())?,
                 cost_per_km: cost_param(element, "cost_per_km", node.cost_per_km())?,
                 unit_cost: cost_param(element, "unit_cost", node.unit_cost())?,
@@ -142,6 +212,7 @@ impl Network {
                 enabled: node.is_enabled(),
                 restricted: !node.serves(None),
                 unit_vector: unit_vector(node.location()),
+                cos_lat: node.location().lat().to_radians().cos(),
             });
         }
         let mut graph: DiGraph<(), Cost> = DiGraph::with_capacity(nodes.len(), lanes.len());
@@ -157,26 +228,15 @@ impl Network {
             let cost = cost_param(context, "cost", lane.cost)?;
             graph.add_edge(GraphIndex::new(from.get()), GraphIndex::new(to.get()), cost);
         }
+        // Cheapest path from every source *to* each pickup point.
+        let mut paths = Paths::default();
         let transfers = facts
             .iter()
             .enumerate()
-            .map(|(p, f)| {
-                if f.methods & PICKUP == 0 {
-                    return Vec::new();
-                }
-                // Cheapest path from every source *to* p: Dijkstra from p over reversed lanes.
-                let scores = petgraph::algo::dijkstra(Reversed(&graph), GraphIndex::new(p), None, |e| *e.weight());
-                let mut sources: Vec<(NodeIndex, Cost)> = scores
-                    .into_iter()
-                    .filter(|(n, _)| n.index() != p)
-                    .map(|(n, cost)| (NodeIndex::new(n.index()), cost))
-                    .collect();
-                sources.sort_unstable();
-                sources
-            })
+            .map(|(p, f)| if f.methods & PICKUP == 0 { Vec::new() } else { paths.to(&graph, p) })
             .collect();
         let ids: Arc<[NodeId]> = nodes.iter().map(|n| n.id().clone()).collect();
-        Ok(Network { nodes, facts, ids, index, lanes, transfers })
+        Ok(Network { nodes, index, lanes, table: Arc::new(Table { ids, facts, transfers }) })
     }
 
     /// Number of nodes.
@@ -222,26 +282,29 @@ impl Network {
     /// Cheapest transfer cost from `source` to the pickup point `pickup` over lanes, if any
     /// path exists and `pickup` lists [`Method::Pickup`](crate::Method::Pickup).
     pub fn transfer_cost(&self, source: NodeIndex, pickup: NodeIndex) -> Option<Cost> {
-        let sources = self.transfers.get(pickup.get())?;
-        sources.binary_search_by_key(&source, |&(n, _)| n).ok().and_then(|i| sources.get(i)).map(|&(_, c)| c)
+        self.table.transfer_cost(source, pickup)
     }
 
     /// Every source with a lane path to the pickup point `pickup`, with its cost.
     pub(crate) fn transfers_to(&self, pickup: NodeIndex) -> &[(NodeIndex, Cost)] {
-        self.transfers.get(pickup.get()).map_or(&[], Vec::as_slice)
+        self.table.transfers.get(pickup.get()).map_or(&[], Vec::as_slice)
     }
 
     pub(crate) fn facts(&self, index: NodeIndex) -> &NodeFacts {
         // Indexes reaching here come from this network (checked at the boundary).
-        &self.facts[index.get()]
+        &self.table.facts[index.get()]
+    }
+
+    pub(crate) fn table(&self) -> &Arc<Table> {
+        &self.table
     }
 
     pub(crate) fn ids(&self) -> &Arc<[NodeId]> {
-        &self.ids
+        &self.table.ids
     }
 
     pub(crate) fn id(&self, index: NodeIndex) -> &NodeId {
-        &self.ids[index.get()]
+        &self.table.ids[index.get()]
     }
 }
 
@@ -284,6 +347,35 @@ mod tests {
         assert_eq!(network.transfer_cost(ix("A"), ix("C")), Some(Cost::from_micros(2_000_000)));
         assert_eq!(network.transfer_cost(ix("A"), ix("D")), Some(Cost::from_micros(2_500_000)));
         assert_eq!(network.transfer_cost(ix("D"), ix("A")), None, "lanes are directed");
+    }
+
+    #[test]
+    fn distances_from_tables_equal_distance_km_bit_for_bit() {
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut points: Vec<GeoPoint> =
+            (0..200).map(|_| GeoPoint::new(next() * 180.0 - 90.0, next() * 360.0 - 180.0).unwrap()).collect();
+        points.extend(
+            [(0.0, 0.0), (90.0, 0.0), (-90.0, 180.0), (41.85, -87.65), (41.85, 92.35)]
+                .map(|(a, b)| GeoPoint::new(a, b).unwrap()),
+        );
+        let nodes: Vec<Node> = points
+            .iter()
+            .enumerate()
+            .map(|(i, &p)| Node::new(format!("N{i}").parse().unwrap(), NodeKind::Store, p))
+            .collect();
+        let network = Network::new(nodes, vec![]).unwrap();
+        for (i, from) in points.iter().enumerate() {
+            let facts = network.facts(NodeIndex::new(i));
+            for to in points.iter().step_by(7) {
+                let target = Target::new(*to);
+                assert_eq!(facts.km_to(&target).to_bits(), from.distance_km(to).to_bits(), "{from:?} -> {to:?}");
+                assert!(facts.km_lb_to(&target) <= from.distance_km(to));
+            }
+        }
     }
 
     #[test]

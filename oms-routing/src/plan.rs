@@ -1,5 +1,7 @@
 //! Plans: what routing decided for one order.
 
+use std::sync::Arc;
+
 use oms_core::{LineId, NodeId, OrderId, Sku};
 use serde::Serialize;
 
@@ -106,7 +108,7 @@ pub struct Plan {
     pub(crate) backordered: Vec<LineQuantity>,
     pub(crate) cost: Cost,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) strategy: Option<String>,
+    pub(crate) strategy: Option<Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) engine: Option<Engine>,
     pub(crate) explanation: Explanation,
@@ -157,7 +159,7 @@ impl Plan {
     /// [`Optimality::Unproven`] when its search budget ran out first,
     /// [`Optimality::Heuristic`] from the greedy engine.
     pub fn optimality(&self) -> Optimality {
-        self.explanation.attempts.last().map_or(Optimality::Heuristic, |a| a.optimality)
+        self.explanation.record.last_optimality()
     }
 
     /// Why: each strategy tried, each candidate's verdict, each shortfall.

@@ -1,28 +1,32 @@
 //! One order under one strategy, ready for an engine: the candidate nodes that survived the
 //! filters, what each can supply, and the cost model both engines share.
 
-use std::cell::Cell;
-
-use oms_core::{GeoPoint, Sku};
-
+use crate::admission::{Admission, Gate};
+use crate::candidates::{Candidates, NARROW};
 use crate::explain::Removal;
-use crate::network::{NodeFacts, unit_vector};
-use crate::rules::strategy::{FilterRule, Strategy};
+use crate::gather::{Gather, Slots};
+use crate::network::{NodeFacts, Target};
+use crate::rules::strategy::Strategy;
 use crate::score::{Measure, Objective, Score};
-use crate::{Cost, Destination, Error, Filter, Network, NodeIndex, Request, Result, StockView, Usage};
+use crate::{Cost, Destination, Error, Network, NodeIndex, Request, Result, StockView, Usage};
 
-/// Reusable buffers for routing many orders without allocating per node. Create one per thread
-/// and pass it to [`Router::route_with`](crate::Router::route_with).
+/// Reusable buffers for routing many orders without allocating per order. Create one per
+/// thread and pass it to [`Router::route_with`](crate::Router::route_with).
 #[derive(Debug, Default, Clone)]
 pub struct Scratch {
-    pub(crate) slot: Vec<u32>,
-    pub(crate) touched: Vec<u32>,
+    slots: Slots,
     /// Transfer cost to the current pickup point per node, in millionths (-1: no path).
-    pub(crate) transfer: Vec<i64>,
-    /// Buffers lent to each problem and returned after it (no allocation per order).
-    cands: Vec<Cand>,
-    supply: Vec<u32>,
+    transfer: Vec<i64>,
+    /// Buffers lent to each problem and returned after it.
+    cands: Candidates,
     holders: Vec<u32>,
+    spans: Vec<(u32, u32)>,
+    firsts: Vec<usize>,
+    lines: Vec<LineNeed>,
+    demand: Vec<u32>,
+    held: Vec<u64>,
+    /// The greedy engine's buffers.
+    pub(crate) greedy: crate::engine::greedy::Work,
 }
 
 impl Scratch {
@@ -31,9 +35,6 @@ impl Scratch {
         Scratch::default()
     }
 }
-
-pub(crate) const UNSEEN: u32 = u32::MAX;
-pub(crate) const EXCLUDED: u32 = u32::MAX - 2;
 
 /// How a candidate reaches the customer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,21 +45,6 @@ pub(crate) enum Source {
     Transfer(Cost),
     /// Is the pickup point itself.
     Local,
-}
-
-#[derive(Clone, Debug)]
-pub(crate) struct Cand {
-    pub node: NodeIndex,
-    pub source: Source,
-    /// Units of capacity left (u32::MAX: unlimited).
-    pub cap: u32,
-    /// Fixed score parts that do not depend on distance.
-    pub base: Score,
-    /// Per-unit score (before the stock-depth part).
-    pub unit: Score,
-    pub fixed_lb: Score,
-    pub km_lb: f64,
-    pub km: Cell<f64>,
 }
 
 #[derive(Clone, Debug)]
@@ -81,31 +67,28 @@ pub(crate) struct Problem<'a> {
     pub min_value: Option<i64>,
     pub lines: Vec<LineNeed>,
     pub demand: Vec<u32>,
-    pub cands: Vec<Cand>,
-    supply: Vec<u32>,
+    pub cands: Candidates,
     pub removed: Vec<(NodeIndex, Removal)>,
-    /// Candidates offering each group: `holders[holder_at[g]..holder_at[g + 1]]`.
+    /// Candidates offering each group (ascending): `holders[spans[g].0..spans[g].1]`.
     holders: Vec<u32>,
-    holder_at: Vec<usize>,
+    spans: Vec<(u32, u32)>,
     /// True when no two lines share a sku (the common case, with a faster path).
     pub distinct: bool,
-    /// Units each candidate could supply alone towards the whole order.
-    full: Vec<u32>,
     /// Units held anywhere per group, before filters.
     pub held: Vec<u64>,
     pub total: u32,
-    point: Option<GeoPoint>,
+    point: Option<Target>,
 }
 
 /// The distance-dependent parts of a candidate's fixed score, at `km` (floored for a bound).
 #[inline]
-pub(crate) fn distance_part(objective: &Objective, facts: &NodeFacts, cand: &Cand, km: f64, floor: bool) -> Score {
+pub(crate) fn distance_part(objective: &Objective, facts: &NodeFacts, source: Source, km: f64, floor: bool) -> Score {
     let mut s = Score::default();
-    if cand.source == Source::Local {
+    if source == Source::Local {
         return s;
     }
     if objective.cost_only {
-        if cand.source == Source::Ship {
+        if source == Source::Ship {
             let c = if floor { facts.cost_per_km.per_km_floor(km) } else { facts.cost_per_km.per_km_fast(km) };
             s.0[0] = c.micros();
         }
@@ -113,7 +96,7 @@ pub(crate) fn distance_part(objective: &Objective, facts: &NodeFacts, cand: &Can
     }
     for term in &objective.terms {
         let v = match term.measure {
-            Measure::Cost if cand.source == Source::Ship => {
+            Measure::Cost if source == Source::Ship => {
                 if floor { facts.cost_per_km.per_km_floor(km) } else { facts.cost_per_km.per_km_fast(km) }.micros()
             }
             // km ≥ 0: truncation is floor, +0.5 then truncation rounds half up (no libm call).
@@ -127,26 +110,33 @@ pub(crate) fn distance_part(objective: &Objective, facts: &NodeFacts, cand: &Can
 
 impl<'a> Problem<'a> {
     /// Gathers the candidates for `request` under `strategy`.
+    #[allow(clippy::too_many_arguments)] // the order, its rules and the state it is routed against
     pub fn build(
         network: &'a Network,
         strategy: &'a Strategy,
         objective: &'a Objective,
+        admission: &'a Admission,
         request: &'a Request,
         stock: &dyn StockView,
         usage: &'a Usage,
         scratch: &mut Scratch,
     ) -> Result<Problem<'a>> {
-        let mut skus: Vec<&'a Sku> = Vec::new();
-        let mut demand: Vec<u32> = Vec::new();
-        let mut lines = Vec::with_capacity(request.lines().len());
+        // Lines of one sku form a group; `firsts[g]` is the first line of group g.
+        let mut firsts = std::mem::take(&mut scratch.firsts);
+        let mut demand = std::mem::take(&mut scratch.demand);
+        let mut lines = std::mem::take(&mut scratch.lines);
+        firsts.clear();
+        demand.clear();
+        lines.clear();
+        let all = request.lines();
         let min_value = strategy.split.min_shipment_value;
-        for line in request.lines() {
-            let group = match skus.iter().position(|s| **s == line.sku) {
+        for (i, line) in all.iter().enumerate() {
+            let group = match firsts.iter().position(|&f| all.get(f).is_some_and(|l| l.sku == line.sku)) {
                 Some(g) => g,
                 None => {
-                    skus.push(&line.sku);
+                    firsts.push(i);
                     demand.push(0);
-                    skus.len() - 1
+                    demand.len() - 1
                 }
             };
             demand[group] = demand[group].saturating_add(line.quantity);
@@ -167,6 +157,7 @@ impl<'a> Problem<'a> {
             };
             lines.push(LineNeed { qty: line.quantity, group, value });
         }
+        let groups = demand.len();
         let (point, pickup) = match request.destination() {
             Destination::Ship { to } => (Some(*to), None),
             Destination::Pickup { at } => {
@@ -174,17 +165,12 @@ impl<'a> Problem<'a> {
                 (p.and_then(|p| network.node(p)).map(|n| n.location()), p)
             }
         };
-        if scratch.slot.len() != network.len() {
-            scratch.slot = vec![UNSEEN; network.len()];
-        }
-        scratch.touched.clear();
+        scratch.slots.begin(network.len());
         for id in request.excluded() {
             if let Some(ix) = network.index_of(id) {
-                scratch.slot[ix.get()] = EXCLUDED;
-                scratch.touched.push(ix.get() as u32);
+                scratch.slots.exclude(ix);
             }
         }
-        let groups = skus.len();
         if let Some(p) = pickup {
             if scratch.transfer.len() != network.len() {
                 scratch.transfer = vec![-1; network.len()];
@@ -194,76 +180,40 @@ impl<'a> Problem<'a> {
             }
         }
         let mut cands = std::mem::take(&mut scratch.cands);
-        cands.clear();
-        cands.reserve(256);
-        let mut supply = std::mem::take(&mut scratch.supply);
-        supply.clear();
-        supply.reserve(256 * groups);
         let mut holders = std::mem::take(&mut scratch.holders);
-        holders.clear();
-        let mut g = crate::admission::Gather {
-            network,
-            request,
-            strategy,
-            objective,
-            usage,
-            point: point.map(|p| (p, unit_vector(p))),
-            pickup,
-            groups,
-            group: 0,
-            has_safety: strategy.filters.iter().any(|f| matches!(f, FilterRule::Data(Filter::MinStock { .. }))),
-            scratch,
-            cands,
-            supply,
-            removed: Vec::new(),
-            held: vec![0; groups],
+        let mut spans = std::mem::take(&mut scratch.spans);
+        let mut held = std::mem::take(&mut scratch.held);
+        cands.reset(!objective.single_level, groups);
+        held.clear();
+        held.resize(groups, 0);
+        let mut removed = Vec::new();
+        let target = point.map(Target::new);
+        let mut gather = Gather {
+            gate: Gate {
+                network,
+                request,
+                strategy,
+                objective,
+                admission,
+                usage,
+                point: target,
+                pickup,
+                transfer: &scratch.transfer,
+            },
+            slots: &mut scratch.slots,
+            cands: &mut cands,
+            removed: &mut removed,
+            held: &mut held,
+            holders: &mut holders,
+            spans: &mut spans,
         };
-        for (group, sku) in skus.iter().enumerate() {
-            g.group = group;
-            match stock.holders_in(network, sku) {
-                Some(holders) => {
-                    for &(node, units) in holders {
-                        if units > 0 {
-                            g.visit(node, units);
-                        }
-                    }
-                }
-                None => stock.for_each_holder_indexed(network, sku, &mut |node, units| g.visit(node, units)),
-            }
-        }
-        let crate::admission::Gather { cands, supply, mut removed, held, scratch, .. } = g;
-        for &t in &scratch.touched {
-            scratch.slot[t as usize] = UNSEEN;
-        }
+        gather.run(stock, groups, |g| firsts.get(g).and_then(|&l| all.get(l)).map(|l| &l.sku));
+        scratch.firsts = firsts;
         if let Some(p) = pickup {
             for &(source, _) in network.transfers_to(p) {
                 scratch.transfer[source.get()] = -1;
             }
         }
-        // A node whose stock is all safety stock offers nothing: it is removed, not ranked.
-        let idle = |c: usize| supply[c * groups..(c + 1) * groups].iter().all(|&u| u == 0);
-        let (kept, kept_supply) = if (0..cands.len()).any(idle) {
-            let mut kept = Vec::with_capacity(cands.len());
-            let mut kept_supply = Vec::with_capacity(supply.len());
-            for (c, cand) in cands.into_iter().enumerate() {
-                let offer = &supply[c * groups..(c + 1) * groups];
-                if offer.iter().all(|&u| u == 0) {
-                    removed.push((cand.node, Removal::SafetyStock));
-                } else {
-                    kept.push(cand);
-                    kept_supply.extend_from_slice(offer);
-                }
-            }
-            (kept, kept_supply)
-        } else {
-            (cands, supply)
-        };
-        let mut holder_at = Vec::with_capacity(groups + 1);
-        for g in 0..groups {
-            holder_at.push(holders.len());
-            holders.extend((0..kept.len() as u32).filter(|&c| kept_supply[c as usize * groups + g] > 0));
-        }
-        holder_at.push(holders.len());
         let total = demand.iter().fold(0u32, |a, &d| a.saturating_add(d));
         let mut problem = Problem {
             network,
@@ -273,73 +223,110 @@ impl<'a> Problem<'a> {
             backorder: strategy.partial == crate::PartialPolicy::Backorder,
             split_lines: strategy.split.split_lines,
             min_value: min_value.map(|m| Cost::from_decimal(m.amount()).map_or(i64::MAX, Cost::micros)),
+            distinct: groups == lines.len(),
             lines,
             demand,
-            cands: kept,
-            supply: kept_supply,
+            cands,
             removed,
             holders,
-            holder_at,
-            distinct: groups == request.lines().len(),
-            full: Vec::new(),
+            spans,
             held,
             total,
-            point,
+            point: target,
         };
-        let open: Vec<u32> = problem.lines.iter().map(|l| l.qty).collect();
-        let mut left = Vec::with_capacity(groups);
-        problem.full = (0..problem.cands.len()).map(|c| problem.reach_units(c, &open, &mut left)).collect();
+        if problem.distinct && problem.split_lines {
+            // Each line is its own sku: what a node could supply is a few minimums.
+            let cands = &mut problem.cands;
+            match problem.lines.as_slice() {
+                [a] => cands.set_could_plain([a.qty]),
+                [a, b] => cands.set_could_plain([a.qty, b.qty]),
+                [a, b, c] => cands.set_could_plain([a.qty, b.qty, c.qty]),
+                [a, b, c, d] => cands.set_could_plain([a.qty, b.qty, c.qty, d.qty]),
+                _ => {}
+            }
+        }
+        if !(problem.distinct && problem.split_lines && groups <= NARROW) {
+            let open: Vec<u32> = problem.lines.iter().map(|l| l.qty).collect();
+            let mut left = Vec::with_capacity(groups);
+            let mut could = Vec::with_capacity(problem.cands.len());
+            for c in 0..problem.cands.len() {
+                could.push(problem.reach_units(c, &open, &mut left));
+            }
+            problem.cands.set_could(|_, c| could.get(c).copied().unwrap_or(0));
+        }
         Ok(problem)
     }
 
     /// Hands the problem's buffers back for the next order.
     pub fn recycle(self, scratch: &mut Scratch) {
         scratch.cands = self.cands;
-        scratch.supply = self.supply;
         scratch.holders = self.holders;
+        scratch.spans = self.spans;
+        scratch.lines = self.lines;
+        scratch.demand = self.demand;
+        scratch.held = self.held;
     }
 
     /// The candidates offering group `g`.
     #[inline]
     pub fn holders(&self, g: usize) -> &[u32] {
-        match (self.holder_at.get(g), self.holder_at.get(g + 1)) {
-            (Some(&a), Some(&b)) => self.holders.get(a..b).unwrap_or(&[]),
-            _ => &[],
+        match self.spans.get(g) {
+            Some(&(a, b)) => self.holders.get(a as usize..b as usize).unwrap_or(&[]),
+            None => &[],
         }
     }
 
     /// Units of every group candidate `c` can supply.
     #[inline]
     pub fn supply_row(&self, c: usize) -> &[u32] {
-        let g = self.demand.len();
-        self.supply.get(c * g..(c + 1) * g).unwrap_or(&[])
+        self.cands.supply_row(c)
     }
 
     /// Units of group `g` candidate `c` can supply (stock after safety).
     #[inline]
     pub fn supply(&self, c: usize, g: usize) -> u32 {
-        self.supply[c * self.demand.len() + g]
+        self.cands.supply_row(c).get(g).copied().unwrap_or(0)
     }
 
-    fn km(&self, c: &Cand) -> f64 {
-        if c.km.get().is_nan()
-            && let (Some(node), Some(p)) = (self.network.node(c.node), self.point)
+    /// The candidate's exact distance to the destination (priced on first use).
+    fn km(&self, c: usize) -> f64 {
+        let km = self.cands.km(c);
+        if km.get().is_nan()
+            && let Some(to) = &self.point
         {
-            c.km.set(node.location().distance_km(&p));
+            km.set(self.network.facts(self.cands.node(c)).km_to(to));
         }
-        c.km.get()
+        km.get()
     }
 
     /// The candidate's exact fixed score (prices the distance on first use).
     pub fn fixed(&self, c: usize) -> Score {
-        let cand = &self.cands[c];
-        let km = self.km(cand);
-        cand.base + distance_part(self.objective, self.network.facts(cand.node), cand, km, false)
+        let source = self.cands.source(c);
+        let km = if source == Source::Local { 0.0 } else { self.km(c) };
+        self.cands.base(c) + distance_part(self.objective, self.network.facts(self.cands.node(c)), source, km, false)
     }
 
-    /// True once the candidate's distance has been priced exactly.
-    pub fn is_priced(&self, c: usize) -> bool {
-        !self.cands[c].km.get().is_nan()
+    /// First level of [`Problem::fixed`], without building the other levels when the ranking
+    /// is cost alone (the scenario's objective).
+    #[inline]
+    pub fn fixed_first(&self, c: usize) -> i64 {
+        if !self.objective.cost_only {
+            return self.fixed(c).0[0];
+        }
+        let base = self.cands.base_first(c);
+        match self.cands.source(c) {
+            Source::Ship => {
+                let per_km = self.network.facts(self.cands.node(c)).cost_per_km;
+                base.saturating_add(per_km.per_km_fast(self.km(c)).micros())
+            }
+            Source::Transfer(_) | Source::Local => base,
+        }
+    }
+
+    /// True when the ranking has one level: every score is its first `i64`.
+    #[inline]
+    pub fn single_level(&self) -> bool {
+        self.objective.single_level
     }
 
     /// Lexicographic levels the objective uses (1 for cost alone or any weighted ranking).
@@ -356,11 +343,10 @@ impl<'a> Problem<'a> {
     /// Per-unit score of taking group `g` from candidate `c`.
     #[inline]
     pub fn unit_score(&self, c: usize, g: usize) -> Score {
-        let cand = &self.cands[c];
+        let mut s = self.cands.unit(c);
         if !self.objective.has_depth {
-            return cand.unit;
+            return s;
         }
-        let mut s = cand.unit;
         let held = self.supply(c, g).max(1);
         for term in self.objective.terms.iter().filter(|t| t.measure == Measure::Depth) {
             s.0[term.level] = s.0[term.level].saturating_add(term.scale(1_000_000 / i64::from(held)));
@@ -368,38 +354,15 @@ impl<'a> Problem<'a> {
         s
     }
 
-    /// The spec cost of the candidate's shipment carrying `units` (exact distance; a lower
-    /// bound when `exact` is false and the distance was never priced).
-    pub fn shipment_cost(&self, c: usize, units: u32, exact: bool) -> Cost {
-        let cand = &self.cands[c];
-        let facts = self.network.facts(cand.node);
-        let fixed = match cand.source {
-            Source::Ship if exact || self.is_priced(c) => {
-                facts.shipment_cost + facts.cost_per_km.per_km_fast(self.km(cand))
-            }
-            Source::Ship => facts.shipment_cost + facts.cost_per_km.per_km_floor(cand.km_lb),
+    /// The spec cost of the candidate's shipment carrying `units` (exact distance).
+    pub fn shipment_cost(&self, c: usize, units: u32) -> Cost {
+        let facts = self.network.facts(self.cands.node(c));
+        let fixed = match self.cands.source(c) {
+            Source::Ship => facts.ship_cost(self.km(c)),
             Source::Transfer(t) => t,
             Source::Local => Cost::ZERO,
         };
         fixed + facts.unit_cost.times(units)
-    }
-
-    /// The candidate's shipment cost with the distance at its lower bound (never priced).
-    pub fn lower_bound_cost(&self, c: usize, units: u32) -> Cost {
-        let cand = &self.cands[c];
-        let facts = self.network.facts(cand.node);
-        let fixed = match cand.source {
-            Source::Ship => facts.shipment_cost + facts.cost_per_km.per_km_floor(cand.km_lb),
-            Source::Transfer(t) => t,
-            Source::Local => Cost::ZERO,
-        };
-        fixed + facts.unit_cost.times(units)
-    }
-
-    /// Units the candidate could supply alone towards the whole order (stock, capacity, whole
-    /// lines when lines may not be split).
-    pub fn could_supply(&self, c: usize) -> u32 {
-        self.full.get(c).copied().unwrap_or(0)
     }
 
     /// What candidate `c` would take of the `open` units of each line: stock (shared by lines of
@@ -408,7 +371,7 @@ impl<'a> Problem<'a> {
     #[inline]
     pub fn reach_units(&self, c: usize, open: &[u32], left: &mut Vec<u32>) -> u32 {
         let row = self.supply_row(c);
-        let mut cap = self.cands[c].cap;
+        let mut cap = self.cands.cap(c);
         let mut units = 0u32;
         if self.distinct && self.split_lines {
             // Capacity caps the sum: no need to thread it through the lines.

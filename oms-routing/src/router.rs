@@ -2,14 +2,16 @@
 
 use std::sync::Arc;
 
+use crate::admission::Admission;
 use crate::engine::optimal::{self, Budget, Optimality};
 use crate::engine::{Solution, greedy};
-use crate::explain::{Attempt, CandidateNote, Outcome, Shortfall, ShortfallReason, Verdict};
+use crate::explain::draft::{Draft, Reach, Record, Seen};
+use crate::explain::{Outcome, Shortfall, ShortfallReason};
 use crate::problem::{Problem, Scratch, Source};
 use crate::score::Objective;
 use crate::{
-    Engine, Explanation, LineQuantity, Network, NodeKind, PartialPolicy, Plan, PlanStatus, Request, Result, RuleSet,
-    Shipment, ShipmentKind, SplitMode, StockView, Usage,
+    Destination, Engine, Explanation, LineQuantity, Network, NodeKind, PartialPolicy, Plan, PlanStatus, Request,
+    Result, RuleSet, Shipment, ShipmentKind, SplitMode, StockView, Usage,
 };
 
 /// Routes requests over one network with one rule set.
@@ -41,15 +43,24 @@ use crate::{
 pub struct Router {
     network: Network,
     rules: RuleSet,
-    objectives: Vec<Objective>,
+    /// Per strategy: its compiled ranking and its order-independent admission facts.
+    compiled: Vec<(Objective, Admission)>,
     budget: Budget,
 }
 
 impl Router {
     /// A router over `network` with `rules`.
     pub fn new(network: Network, rules: RuleSet) -> Router {
-        let objectives = rules.strategies().iter().map(Objective::compile).collect();
-        Router { network, rules, objectives, budget: Budget::default() }
+        let compiled = rules
+            .strategies()
+            .iter()
+            .map(|s| {
+                let objective = Objective::compile(s);
+                let admission = Admission::new(&network, s, &objective);
+                (objective, admission)
+            })
+            .collect();
+        Router { network, rules, compiled, budget: Budget::default() }
     }
 
     /// The same router with a different search budget for the optimal engine (the default is
@@ -115,13 +126,18 @@ impl Router {
     ) -> Result<Plan> {
         request.validate(&self.network)?;
         usage.check(&self.network)?;
-        let mut attempts = Vec::new();
-        for (strategy, objective) in self.rules.strategies().iter().zip(&self.objectives) {
+        let mut drafts = Vec::new();
+        let reach = match request.destination() {
+            Destination::Ship { to } => Some(Reach::Ship(*to)),
+            Destination::Pickup { at } => self.network.index_of(at).map(Reach::Pickup),
+        };
+        for (strategy, (objective, admission)) in self.rules.strategies().iter().zip(&self.compiled) {
             if !strategy.applies_to(request) {
                 continue;
             }
-            let problem = Problem::build(&self.network, strategy, objective, request, stock, usage, scratch)?;
-            let quick = greedy::solve(&problem);
+            let mut problem =
+                Problem::build(&self.network, strategy, objective, admission, request, stock, usage, scratch)?;
+            let quick = greedy::solve(&problem, &mut scratch.greedy);
             let (solution, optimality) = match strategy.engine {
                 Engine::Greedy => (quick, Optimality::Heuristic),
                 Engine::Optimal => {
@@ -138,27 +154,31 @@ impl Router {
             };
             let kept = if matches!(outcome, Outcome::Filled | Outcome::Backordered) { solution } else { None };
             let shortfalls = if filled { Vec::new() } else { shortfalls(&problem, kept.as_ref(), strategy) };
-            attempts.push(Attempt {
-                strategy: strategy.name().to_owned(),
+            let seen = seen(&problem, kept.as_ref());
+            drafts.push(Draft {
+                strategy: Arc::clone(strategy.shared_name()),
                 engine: strategy.engine,
-                candidates: notes(&problem, kept.as_ref()),
-                shortfalls,
                 outcome,
+                shortfalls,
+                seen,
+                removed: std::mem::take(&mut problem.removed),
                 optimality,
             });
             if outcome != Outcome::FellBack {
-                let plan = self.plan(&problem, kept, attempts, Some(strategy.name().to_owned()), Some(strategy.engine));
+                let record = Record::new(Arc::clone(self.network.table()), reach, drafts);
+                let plan =
+                    self.plan(&problem, kept, record, Some(Arc::clone(strategy.shared_name())), Some(strategy.engine));
                 problem.recycle(scratch);
                 return Ok(plan);
             }
             problem.recycle(scratch);
         }
         // No strategy applied, or every one fell back: nothing is taken.
-        if attempts.is_empty() {
-            attempts.push(Attempt {
-                strategy: String::new(),
+        if drafts.is_empty() {
+            drafts.push(Draft {
+                strategy: Arc::from(""),
                 engine: Engine::Greedy,
-                candidates: Vec::new(),
+                outcome: Outcome::Rejected,
                 shortfalls: request
                     .lines()
                     .iter()
@@ -169,7 +189,8 @@ impl Router {
                         reason: ShortfallReason::NoStrategy,
                     })
                     .collect(),
-                outcome: Outcome::Rejected,
+                seen: Vec::new(),
+                removed: Vec::new(),
                 optimality: Optimality::Heuristic,
             });
         }
@@ -181,7 +202,7 @@ impl Router {
             cost: crate::Cost::ZERO,
             strategy: None,
             engine: None,
-            explanation: Explanation { names: Arc::clone(self.network.ids()), attempts },
+            explanation: Explanation::new(Record::new(Arc::clone(self.network.table()), reach, drafts)),
         })
     }
 
@@ -189,8 +210,8 @@ impl Router {
         &self,
         p: &Problem<'_>,
         solution: Option<Solution>,
-        attempts: Vec<Attempt>,
-        strategy: Option<String>,
+        record: Record,
+        strategy: Option<Arc<str>>,
         engine: Option<Engine>,
     ) -> Plan {
         let request = p.request;
@@ -198,7 +219,7 @@ impl Router {
         let mut shipments: Vec<Shipment> = Vec::new();
         if let Some(s) = &solution {
             for &c in &s.nodes {
-                let cand = &p.cands[c];
+                let node = p.cands.node(c);
                 let mut lines = Vec::new();
                 for t in s.takes.iter().filter(|t| t.cand == c) {
                     filled[t.line] += t.units;
@@ -214,20 +235,20 @@ impl Router {
                     }
                 }
                 let units = lines.iter().map(|l| l.quantity).sum();
-                let kind = match cand.source {
+                let kind = match p.cands.source(c) {
                     Source::Local => ShipmentKind::Collect,
                     Source::Transfer(_) => ShipmentKind::Transfer,
-                    Source::Ship if self.network.node(cand.node).is_some_and(|n| n.kind() == NodeKind::Vendor) => {
+                    Source::Ship if self.network.node(node).is_some_and(|n| n.kind() == NodeKind::Vendor) => {
                         ShipmentKind::DropShip
                     }
                     Source::Ship => ShipmentKind::Ship,
                 };
                 shipments.push(Shipment {
-                    node: self.network.id(cand.node).clone(),
-                    index: cand.node,
+                    node: self.network.id(node).clone(),
+                    index: node,
                     kind,
                     lines,
-                    cost: p.shipment_cost(c, units, true),
+                    cost: p.shipment_cost(c, units),
                 });
             }
         }
@@ -257,57 +278,24 @@ impl Router {
             backordered: if backorder { backordered } else { Vec::new() },
             strategy,
             engine,
-            explanation: Explanation { names: Arc::clone(self.network.ids()), attempts },
+            explanation: Explanation::new(record),
         }
     }
 }
 
-/// How many passed-over nodes get an exact price in an explanation: the runners-up.
-const PRICED_RUNNERS_UP: usize = 3;
-
-/// Every candidate's verdict: removed (by what), chosen (units, cost), or passed over. The
-/// [`PRICED_RUNNERS_UP`] passed-over nodes with the lowest cost bounds (ties by node) are priced
-/// exactly; the others are reported as "at least" their bound. The rule depends only on the
-/// inputs, never on which nodes an engine happened to price, and keeps explaining an order over
-/// a thousand nodes cheap.
-fn notes(p: &Problem<'_>, solution: Option<&Solution>) -> Vec<CandidateNote> {
-    let mut notes = Vec::with_capacity(p.cands.len() + p.removed.len());
-    let mut runners_up: Vec<(crate::Cost, crate::NodeIndex, usize, u32)> = Vec::with_capacity(PRICED_RUNNERS_UP + 1);
-    let mut chosen = vec![0u32; p.cands.len()];
+/// What the explanation needs of each candidate: its node, what it could supply alone, and
+/// what the plan takes from it (verdicts and costs are written from this when read).
+fn seen(p: &Problem<'_>, solution: Option<&Solution>) -> Vec<Seen> {
+    let mut seen: Vec<Seen> = Vec::with_capacity(p.cands.len());
+    seen.extend(p.cands.rows().iter().map(|row| Seen { node: row.node(), could: row.could(), chosen: 0 }));
     if let Some(s) = solution {
         for t in &s.takes {
-            chosen[t.cand] += t.units;
-        }
-    }
-    for (c, cand) in p.cands.iter().enumerate() {
-        let verdict = if chosen[c] > 0 {
-            Verdict::Chosen { units: chosen[c], cost: p.shipment_cost(c, chosen[c], true) }
-        } else {
-            let could = p.could_supply(c);
-            let bound = p.lower_bound_cost(c, could);
-            let key = (bound, cand.node, notes.len(), c as u32);
-            if runners_up.len() < PRICED_RUNNERS_UP
-                || runners_up.last().is_some_and(|last| (key.0, key.1) < (last.0, last.1))
-            {
-                let at = runners_up.partition_point(|r| (r.0, r.1) < (key.0, key.1));
-                runners_up.insert(at, key);
-                runners_up.truncate(PRICED_RUNNERS_UP);
+            if let Some(entry) = seen.get_mut(t.cand) {
+                entry.chosen += t.units;
             }
-            Verdict::NotChosen { could_supply: could, cost: bound, exact: false }
-        };
-        notes.push(CandidateNote { node: cand.node, verdict });
-    }
-    for (_, _, at, c) in runners_up {
-        if let Some(CandidateNote { verdict: Verdict::NotChosen { could_supply, cost, exact }, .. }) = notes.get_mut(at)
-        {
-            *cost = p.shipment_cost(c as usize, *could_supply, true);
-            *exact = true;
         }
     }
-    for (node, removal) in &p.removed {
-        notes.push(CandidateNote { node: *node, verdict: Verdict::Removed { removal: removal.clone() } });
-    }
-    notes
+    seen
 }
 
 /// Why each unfilled quantity was not filled.
@@ -317,7 +305,7 @@ fn shortfalls(p: &Problem<'_>, solution: Option<&Solution>, strategy: &crate::St
     let stock_reason: Vec<Option<ShortfallReason>> = (0..groups)
         .map(|g| {
             let eligible: u64 = (0..p.cands.len()).map(|c| u64::from(p.supply(c, g))).sum();
-            let within_capacity: u64 = (0..p.cands.len()).map(|c| u64::from(p.supply(c, g).min(p.cands[c].cap))).sum();
+            let within_capacity: u64 = (0..p.cands.len()).map(|c| u64::from(p.supply(c, g).min(p.cands.cap(c)))).sum();
             let demand = u64::from(p.demand[g]);
             let held = p.held[g];
             if held == 0 {

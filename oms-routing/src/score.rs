@@ -4,9 +4,12 @@
 //! score is `Σ fixed(node) + Σ unit(node, sku) × units`, one `i64` per lexicographic level.
 //! All terms are non-negative, which is what lets the engines prune with lower bounds.
 
+use std::cmp::Ordering;
 use std::ops::Add;
 
 use crate::Ranking;
+use crate::candidates::{Candidates, Row};
+use crate::problem::Problem;
 use crate::rules::ranker::{MAX_LEVELS, Ranker};
 use crate::rules::strategy::Strategy;
 
@@ -32,16 +35,117 @@ impl Score {
         }
         self
     }
+}
 
-    /// True when `self / ka < other / kb` (both counts > 0), compared exactly.
-    pub fn per_unit_lt(&self, ka: u32, other: &Score, kb: u32) -> bool {
+/// A score as the greedy engine computes with it: the full lexicographic [`Score`], or its
+/// first level alone when the ranking has one level (then the other levels are always 0 and
+/// both compare, add and saturate identically, at a quarter of the work).
+pub(crate) trait Value: Copy + Ord + Default + std::fmt::Debug {
+    /// The largest value (every level at `i64::MAX`).
+    const MAX: Self;
+    /// The value of a score.
+    fn of(score: &Score) -> Self;
+    /// Candidate `c`'s fixed-score lower bound.
+    fn fixed_lb(cands: &Candidates, c: usize) -> Self;
+    /// Candidate `c`'s score per unit (before any stock-depth part).
+    fn unit(cands: &Candidates, c: usize) -> Self;
+    /// Candidate `c`'s exact fixed score ([`Problem::fixed`]).
+    fn fixed(p: &Problem<'_>, c: usize) -> Self;
+    /// [`Value::fixed_lb`] when the caller holds the candidate's row.
+    fn fixed_lb_at(cands: &Candidates, c: usize, row: &Row) -> Self;
+    /// [`Value::unit`] when the caller holds the candidate's row.
+    fn unit_at(cands: &Candidates, c: usize, row: &Row) -> Self;
+    /// `self / ka` against `other / kb` (both counts > 0), compared exactly.
+    fn per_unit_cmp(&self, ka: u32, other: &Self, kb: u32) -> Ordering;
+    /// `self + other`, saturating.
+    fn plus(self, other: Self) -> Self;
+    /// `self × k`, saturating.
+    fn times(self, k: u32) -> Self;
+}
+
+impl Value for Score {
+    const MAX: Score = Score([i64::MAX; MAX_LEVELS]);
+    #[inline]
+    fn of(score: &Score) -> Score {
+        *score
+    }
+    #[inline]
+    fn fixed_lb(cands: &Candidates, c: usize) -> Score {
+        cands.fixed_lb(c)
+    }
+    #[inline]
+    fn unit(cands: &Candidates, c: usize) -> Score {
+        cands.unit(c)
+    }
+    #[inline]
+    fn fixed(p: &Problem<'_>, c: usize) -> Score {
+        p.fixed(c)
+    }
+    #[inline]
+    fn fixed_lb_at(cands: &Candidates, c: usize, _: &Row) -> Score {
+        cands.fixed_lb(c)
+    }
+    #[inline]
+    fn unit_at(cands: &Candidates, c: usize, _: &Row) -> Score {
+        cands.unit(c)
+    }
+    #[inline]
+    fn per_unit_cmp(&self, ka: u32, other: &Score, kb: u32) -> Ordering {
         for (a, b) in self.0.iter().zip(other.0) {
             let (l, r) = (i128::from(*a) * i128::from(kb), i128::from(b) * i128::from(ka));
             if l != r {
-                return l < r;
+                return l.cmp(&r);
             }
         }
-        false
+        Ordering::Equal
+    }
+    #[inline]
+    fn plus(self, other: Score) -> Score {
+        self + other
+    }
+    #[inline]
+    fn times(self, k: u32) -> Score {
+        Score::times(self, k)
+    }
+}
+
+impl Value for i64 {
+    const MAX: i64 = i64::MAX;
+    #[inline]
+    fn of(score: &Score) -> i64 {
+        score.0[0]
+    }
+    #[inline]
+    fn fixed_lb(cands: &Candidates, c: usize) -> i64 {
+        cands.fixed_lb_first(c)
+    }
+    #[inline]
+    fn unit(cands: &Candidates, c: usize) -> i64 {
+        cands.unit_first(c)
+    }
+    #[inline]
+    fn fixed(p: &Problem<'_>, c: usize) -> i64 {
+        p.fixed_first(c)
+    }
+    #[inline(always)]
+    fn fixed_lb_at(_: &Candidates, _: usize, row: &Row) -> i64 {
+        row.lb_first()
+    }
+    #[inline(always)]
+    fn unit_at(_: &Candidates, _: usize, row: &Row) -> i64 {
+        row.unit_first()
+    }
+    #[inline(always)]
+    fn per_unit_cmp(&self, ka: u32, other: &i64, kb: u32) -> Ordering {
+        (i128::from(*self) * i128::from(kb)).cmp(&(i128::from(*other) * i128::from(ka)))
+    }
+    #[inline]
+    fn plus(self, other: i64) -> i64 {
+        self.saturating_add(other)
+    }
+    #[inline]
+    fn times(self, k: u32) -> i64 {
+        self.saturating_mul(i64::from(k))
     }
 }
 
@@ -83,6 +187,8 @@ pub(crate) struct Objective {
     pub has_depth: bool,
     /// The ranking is cost alone at its natural scale (the scenario's objective): fast paths.
     pub cost_only: bool,
+    /// Every term is on the first level (one ranker, or a weighted sum): scores are one `i64`.
+    pub single_level: bool,
 }
 
 fn to_factor(weight: rust_decimal::Decimal, per_unit_micros: i64) -> i64 {
@@ -121,7 +227,8 @@ impl Objective {
         terms.retain(|t| t.level < MAX_LEVELS);
         let has_depth = terms.iter().any(|t| t.measure == Measure::Depth);
         let cost_only = matches!(terms.as_slice(), [Term { level: 0, measure: Measure::Cost, factor: IDENTITY }]);
-        Objective { terms, has_depth, cost_only }
+        let single_level = terms.iter().all(|t| t.level == 0);
+        Objective { terms, has_depth, cost_only, single_level }
     }
 }
 

@@ -1,6 +1,6 @@
 //! What routing may take: the stock view (given as input, never read from a store).
 
-use std::collections::HashMap;
+use crate::network::Map;
 use std::sync::Arc;
 
 use oms_core::{NodeId, Sku};
@@ -56,16 +56,16 @@ pub trait StockView {
 #[derive(Debug, Clone)]
 pub struct Stock {
     network: Arc<[NodeId]>,
-    index: HashMap<NodeId, NodeIndex>,
+    index: Map<NodeId, NodeIndex>,
     /// Per sku: holders sorted by node index.
-    by_sku: HashMap<Sku, Vec<(NodeIndex, u32)>>,
+    by_sku: Map<Sku, Vec<(NodeIndex, u32)>>,
 }
 
 impl Stock {
     /// An empty table for `network`.
     pub fn new(network: &Network) -> Stock {
         let index = network.nodes().iter().enumerate().map(|(i, n)| (n.id().clone(), NodeIndex::new(i))).collect();
-        Stock { network: Arc::clone(network.ids()), index, by_sku: HashMap::new() }
+        Stock { network: Arc::clone(network.ids()), index, by_sku: Map::default() }
     }
 
     fn locate(&self, node: &NodeId) -> Result<NodeIndex> {

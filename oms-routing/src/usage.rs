@@ -17,14 +17,26 @@ pub struct Usage {
     network: Arc<[NodeId]>,
     limits: Vec<(Option<u32>, Option<u32>)>,
     used: Vec<(u32, u32)>,
+    /// Per node, what admission asks: units left (`u32::MAX`: unlimited) and whether it can
+    /// take no more orders today. Kept in step with `used`.
+    left: Vec<(u32, bool)>,
+}
+
+fn left_of(limits: (Option<u32>, Option<u32>), used: (u32, u32)) -> (u32, bool) {
+    let units_left = limits.0.map_or(u32::MAX, |l| l.saturating_sub(used.0));
+    let no_orders = limits.1.is_some_and(|l| l <= used.1);
+    (units_left, (limits.0.is_some() && units_left == 0) || no_orders)
 }
 
 impl Usage {
     /// Nothing used yet, for `network`.
     pub fn new(network: &Network) -> Usage {
+        let limits: Vec<(Option<u32>, Option<u32>)> =
+            network.nodes().iter().map(|n| (n.capacity_units(), n.capacity_orders())).collect();
         Usage {
             network: Arc::clone(network.ids()),
-            limits: network.nodes().iter().map(|n| (n.capacity_units(), n.capacity_orders())).collect(),
+            left: limits.iter().map(|&l| left_of(l, (0, 0))).collect(),
+            limits,
             used: vec![(0, 0); network.len()],
         }
     }
@@ -52,6 +64,13 @@ impl Usage {
     pub fn orders_left(&self, node: NodeIndex) -> Option<u32> {
         let limit = self.limits.get(node.get()).and_then(|l| l.1)?;
         Some(limit.saturating_sub(self.used(node).1))
+    }
+
+    /// Units left (`u32::MAX`: unlimited) and whether the node can take no more orders today
+    /// (no units or no orders left): the capacity check admission makes for every candidate.
+    #[inline]
+    pub(crate) fn left(&self, node: NodeIndex) -> (u32, bool) {
+        self.left.get(node.get()).copied().unwrap_or((u32::MAX, false))
     }
 
     /// Counts a plan's units and shipments against its nodes, all or nothing.
@@ -85,6 +104,9 @@ impl Usage {
             if let Some(used) = self.used.get_mut(index.get()) {
                 used.0 = used.0.saturating_add(units);
                 used.1 = used.1.saturating_add(1);
+                if let (Some(left), Some(&limits)) = (self.left.get_mut(index.get()), self.limits.get(index.get())) {
+                    *left = left_of(limits, *used);
+                }
             }
         }
         Ok(())

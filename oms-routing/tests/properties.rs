@@ -74,6 +74,35 @@ proptest! {
         }
     }
 
+    /// Orders with more skus than a candidate row holds (and with several lines of one sku)
+    /// take the wide paths: still feasible, still no better than optimal, and the same plans
+    /// whatever order the stock view reports holders in.
+    #[test]
+    fn wide_orders_are_feasible_deterministic_and_never_beat_optimal(
+        world in small_world(WorldConfig { max_nodes: 5, max_skus: 7, max_requests: 3, max_lines: 6 }),
+        split in split_policy(),
+        partial in partial_policy(),
+    ) {
+        let greedy = router(&world, &split, partial, Engine::Greedy);
+        let optimal = router(&world, &split, partial, Engine::Optimal);
+        let mut stock = world.stock.clone();
+        let mut usage = Usage::new(greedy.network());
+        for request in &world.requests {
+            let g = greedy.route(request, &stock, &usage).unwrap();
+            check_feasible(greedy.network(), &stock, &usage, request, &split, partial, &g);
+            let again = greedy.route(request, &Reversed(&stock), &usage).unwrap();
+            prop_assert_eq!(serde_json::to_string(&g).unwrap(), serde_json::to_string(&again).unwrap());
+            let o = optimal.route(request, &stock, &usage).unwrap();
+            check_feasible(optimal.network(), &stock, &usage, request, &split, partial, &o);
+            prop_assert!(o.units() >= g.units(), "optimal fills {} < greedy {}", o.units(), g.units());
+            if o.units() == g.units() {
+                prop_assert!(g.cost() >= o.cost(), "greedy {} < optimal {}", g.cost(), o.cost());
+            }
+            stock.take(&g).unwrap();
+            usage.record(&g).unwrap();
+        }
+    }
+
     #[test]
     fn greedy_never_beats_optimal(
         world in small_world(WorldConfig { max_nodes: 7, ..WorldConfig::default() }),

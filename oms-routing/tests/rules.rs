@@ -457,6 +457,25 @@ fn every_candidate_has_a_verdict_and_the_words_read_well() {
 }
 
 #[test]
+fn explanations_read_later_describe_the_stock_the_order_saw() {
+    // Given a plan routed against some stock,
+    let net = network();
+    let mut s = stock(&net, &[("DC", "TEE", 5), ("STORE-A", "TEE", 5), ("STORE-B", "TEE", 5)]);
+    let plan = route(&net, Strategy::new("s"), &s, &tee(2));
+    let copy = plan.clone();
+    // when the stock moves before anyone reads the explanation,
+    s.take(&plan).unwrap();
+    s.set(&"STORE-B".parse().unwrap(), "TEE".parse().unwrap(), 0).unwrap();
+    // then the verdicts are those of routing time, the same on every read and on a copy.
+    assert!(matches!(verdict(&plan, "STORE-A"), Verdict::Chosen { units: 2, .. }));
+    assert!(matches!(verdict(&plan, "STORE-B"), Verdict::NotChosen { could_supply: 2, .. }));
+    assert_eq!(copy.explanation().to_words(), plan.explanation().to_words());
+    assert_eq!(copy, plan);
+    fn shareable<T: Send + Sync>(_: &T) {}
+    shareable(&plan);
+}
+
+#[test]
 fn invalid_requests_and_rules_are_refused_naming_the_problem() {
     let net = network();
     let s = stock(&net, &[]);

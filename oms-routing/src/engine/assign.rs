@@ -50,15 +50,14 @@ fn price(p: &Problem<'_>, takes: Vec<Take>) -> Option<Solution> {
             }
         }
     }
-    nodes.sort_by(|&a, &b| p.network.id(p.cands[a].node).cmp(p.network.id(p.cands[b].node)));
+    nodes.sort_by(|&a, &b| p.network.id(p.cands.node(a)).cmp(p.network.id(p.cands.node(b))));
     let takes = takes.into_iter().filter(|t| t.units > 0).collect();
     Some(Solution { takes, units, score, nodes })
 }
 
 /// Group-level amounts `alloc[g * set.len() + k]`, spread over the group's lines in line order.
-fn spread(p: &Problem<'_>, set: &[usize], alloc: &[u32]) -> Vec<Take> {
+fn spread(p: &Problem<'_>, set: &[usize], mut left: Vec<u32>) -> Vec<Take> {
     let k = set.len();
-    let mut left = alloc.to_vec();
     let mut takes = Vec::with_capacity(p.lines.len() + k);
     for (line, need) in p.lines.iter().enumerate() {
         let mut want = need.qty;
@@ -83,15 +82,28 @@ fn split(p: &Problem<'_>, set: &[usize]) -> Vec<Take> {
     let k = set.len();
     let capacity_binds = set.iter().any(|&c| {
         let reach: u64 = (0..groups).map(|g| u64::from(p.demand[g].min(p.supply(c, g)))).sum();
-        reach > u64::from(p.cands[c].cap)
+        reach > u64::from(p.cands.cap(c))
     });
     let mut alloc = vec![0u32; groups * k];
     if !capacity_binds {
-        let mut order: Vec<usize> = (0..k).collect();
+        // Each sku takes its cheapest members first (ties by node); a small set sorts on the
+        // stack.
+        let mut small = [0usize; 8];
+        let mut large = Vec::new();
+        let order: &mut [usize] = match small.get_mut(..k) {
+            Some(order) => order,
+            None => {
+                large.resize(k, 0);
+                &mut large
+            }
+        };
+        for (m, slot) in order.iter_mut().enumerate() {
+            *slot = m;
+        }
         for g in 0..groups {
-            order.sort_by_key(|&m| (p.unit_score(set[m], g), p.cands[set[m]].node));
+            order.sort_by_key(|&m| (p.unit_score(set[m], g), p.cands.node(set[m])));
             let mut want = p.demand[g];
-            for &m in &order {
+            for &m in order.iter() {
                 let units = want.min(p.supply(set[m], g));
                 alloc[g * k + m] = units;
                 want -= units;
@@ -100,7 +112,7 @@ fn split(p: &Problem<'_>, set: &[usize]) -> Vec<Take> {
     } else {
         flow(p, set, &mut alloc);
     }
-    spread(p, set, &alloc)
+    spread(p, set, alloc)
 }
 
 struct Edge {
@@ -141,7 +153,7 @@ fn flow(p: &Problem<'_>, set: &[usize], alloc: &mut [u32]) {
         }
     }
     for (m, &c) in set.iter().enumerate() {
-        add(&mut edges, &mut adj, 1 + groups + m, t, p.cands[c].cap, Score::default());
+        add(&mut edges, &mut adj, 1 + groups + m, t, p.cands.cap(c), Score::default());
     }
     loop {
         let mut dist: Vec<Option<Score>> = vec![None; n];
@@ -272,7 +284,7 @@ fn whole(p: &Problem<'_>, set: &[usize]) -> Vec<Take> {
         p,
         set,
         left: set.iter().flat_map(|&c| (0..groups).map(move |g| p.supply(c, g))).collect(),
-        cap: set.iter().map(|&c| p.cands[c].cap).collect(),
+        cap: set.iter().map(|&c| p.cands.cap(c)).collect(),
         used: vec![0; set.len()],
         current: vec![None; p.lines.len()],
         best: None,

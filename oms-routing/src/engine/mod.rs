@@ -9,6 +9,7 @@
 pub(crate) mod assign;
 pub(crate) mod greedy;
 pub(crate) mod optimal;
+pub(crate) mod quote;
 
 use std::cmp::Ordering;
 
@@ -37,7 +38,7 @@ pub(crate) struct Solution {
 /// ascending list of source node ids (byte order).
 pub(crate) fn compare(p: &Problem<'_>, a: &Solution, b: &Solution) -> Ordering {
     b.units.cmp(&a.units).then(a.score.cmp(&b.score)).then(a.nodes.len().cmp(&b.nodes.len())).then_with(|| {
-        let ids = |s: &Solution| s.nodes.iter().map(|&c| p.network.id(p.cands[c].node)).collect::<Vec<_>>();
+        let ids = |s: &Solution| s.nodes.iter().map(|&c| p.network.id(p.cands.node(c))).collect::<Vec<_>>();
         ids(a).cmp(&ids(b))
     })
 }
@@ -60,7 +61,7 @@ pub(crate) fn acceptable(p: &Problem<'_>, s: &Solution) -> bool {
 /// depends on the order candidates were found or sets were tried.
 pub(crate) fn canonical(p: &Problem<'_>, s: Solution) -> Solution {
     let mut set = s.nodes.clone();
-    set.sort_by_key(|&c| p.cands[c].node);
+    set.sort_by_key(|&c| p.cands.node(c));
     match assign::evaluate(p, &set) {
         Some(again) if compare(p, &again, &s) != Ordering::Greater => again,
         _ => s,

@@ -40,7 +40,7 @@ pub(crate) enum FilterRule {
 /// ```
 #[derive(Clone)]
 pub struct Strategy {
-    name: String,
+    name: Arc<str>,
     pub(crate) when: When,
     pub(crate) filters: Vec<FilterRule>,
     pub(crate) ranking: Ranking,
@@ -82,7 +82,7 @@ impl Strategy {
     /// allows splits, rejects what it cannot fill, and uses the greedy engine.
     pub fn new(name: impl Into<String>) -> Strategy {
         Strategy {
-            name: name.into(),
+            name: Arc::from(name.into()),
             when: When::Data(Condition::Always),
             filters: Vec::new(),
             ranking: Ranking::default(),
@@ -95,6 +95,11 @@ impl Strategy {
 
     /// The strategy's name (it appears in explanations).
     pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The name, shared (plans and explanations hold it without copying).
+    pub(crate) fn shared_name(&self) -> &Arc<str> {
         &self.name
     }
 
@@ -176,7 +181,7 @@ impl Strategy {
     }
 
     fn validate(&self) -> Result<()> {
-        let invalid = |problem: String| Error::InvalidRules { strategy: self.name.clone(), problem };
+        let invalid = |problem: String| Error::InvalidRules { strategy: self.name.to_string(), problem };
         let levels = match &self.ranking {
             Ranking::Lexicographic(rankers) if rankers.is_empty() => {
                 return Err(invalid("the lexicographic ranking is empty".into()));

@@ -1,8 +1,8 @@
 //! The scenario document as written (permissive types), and its validation into a
 //! [`Scenario`](super::Scenario) that names the offending element on every refusal.
 
+use crate::network::{Map, Set};
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 
 use oms_core::{GeoPoint, LineId, NodeId, OrderId, Sku};
 use rust_decimal::Decimal;
@@ -139,7 +139,7 @@ impl Doc<'_> {
         let orders = self.orders.ok_or_else(|| invalid("orders", "is missing"))?;
 
         let mut built = Vec::with_capacity(nodes.len());
-        let mut seen = HashSet::with_capacity(nodes.len());
+        let mut seen = Set::with_capacity_and_hasher(nodes.len(), Default::default());
         for (i, n) in nodes.iter().enumerate() {
             let element = format!("nodes[{i}] {:?}", n.id);
             let node_id: NodeId = id(&element, "id", &n.id)?;
@@ -193,7 +193,7 @@ impl Doc<'_> {
 
         let mut stock = Stock::new(&network);
         // Skus repeat across thousands of rows: share one id per sku.
-        let mut skus: HashMap<String, Sku> = HashMap::new();
+        let mut skus: Map<String, Sku> = Map::default();
         let mut sku_of = |element: &dyn Fn() -> String, text: &str| -> Result<Sku> {
             if let Some(sku) = skus.get(text) {
                 return Ok(sku.clone());
@@ -215,7 +215,7 @@ impl Doc<'_> {
         }
 
         let mut requests = Vec::with_capacity(orders.len());
-        let mut order_ids = HashSet::with_capacity(orders.len());
+        let mut order_ids = Set::with_capacity_and_hasher(orders.len(), Default::default());
         for (i, o) in orders.iter().enumerate() {
             let element = format!("orders[{i}] {:?}", o.id);
             let order: OrderId = id(&element, "id", &o.id)?;

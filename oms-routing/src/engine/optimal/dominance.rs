@@ -38,7 +38,7 @@ pub(super) fn dominators(p: &Problem<'_>, model: &Model, members: &[usize]) -> V
         .iter()
         .map(|&c| Facts {
             mask: model.offers_of(c).iter().fold(0u64, |m, o| m | (1u64 << o.group)),
-            cap: p.cands[c].cap.min(p.total),
+            cap: p.cands.cap(c).min(p.total),
             fixed: p.fixed(c),
         })
         .collect();
@@ -51,7 +51,7 @@ pub(super) fn dominators(p: &Problem<'_>, model: &Model, members: &[usize]) -> V
             if a == b || fb.mask & !fa.mask != 0 || fa.cap < fb.cap || !no_higher(&fa.fixed, &fb.fixed) {
                 continue;
             }
-            let wins_ties = fa.fixed != fb.fixed || p.network.id(p.cands[ca].node) < p.network.id(p.cands[cb].node);
+            let wins_ties = fa.fixed != fb.fixed || p.network.id(p.cands.node(ca)) < p.network.id(p.cands.node(cb));
             if !wins_ties {
                 continue;
             }

@@ -68,11 +68,11 @@ pub(crate) struct Outcome {
 fn cannot_fill(p: &Problem<'_>) -> bool {
     let n = p.cands.len();
     let short = (0..p.demand.len()).any(|g| {
-        let reach: u64 = (0..n).map(|c| u64::from(p.supply(c, g).min(p.cands[c].cap))).sum();
+        let reach: u64 = (0..n).map(|c| u64::from(p.supply(c, g).min(p.cands.cap(c)))).sum();
         reach < u64::from(p.demand[g])
     });
     short
-        || (!p.split_lines && p.lines.iter().any(|l| (0..n).all(|c| p.supply(c, l.group).min(p.cands[c].cap) < l.qty)))
+        || (!p.split_lines && p.lines.iter().any(|l| (0..n).all(|c| p.supply(c, l.group).min(p.cands.cap(c)) < l.qty)))
 }
 
 /// The best plan for `p`, starting from `incumbent` (the greedy plan, to prune from the start),
@@ -106,7 +106,7 @@ pub(crate) fn solve(p: &Problem<'_>, incumbent: Option<Solution>, budget: &Budge
     let cover = Cover::build(&model, &live, &targets);
     if let Some(cover) = &cover {
         let mut nodes = cover.partition();
-        nodes.sort_by_key(|&c| p.cands[c].node);
+        nodes.sort_by_key(|&c| p.cands.node(c));
         if !nodes.is_empty() && nodes.len() <= p.kmax {
             keep_better(p, &mut best, assign::evaluate(p, &nodes).filter(|s| acceptable(p, s)));
         }

@@ -120,17 +120,17 @@ impl Model {
         // for their weights already).
         let exact = p.levels() > 1;
         let depth = p.has_depth();
-        for (c, cand) in p.cands.iter().enumerate() {
-            fixed.push(scalar(&if exact { p.fixed(c) } else { cand.fixed_lb }));
+        for c in 0..p.cands.len() {
+            fixed.push(scalar(&if exact { p.fixed(c) } else { p.cands.fixed_lb(c) }));
             priced.push(exact);
             cand_at.push(by_cand.len());
             // Without a stock-depth ranker the unit score does not depend on the sku.
-            let unit = scalar(&cand.unit);
+            let unit = scalar(&p.cands.unit(c));
             for (g, (&supply, &demand)) in p.supply_row(c).iter().zip(&p.demand).enumerate() {
                 if supply == 0 {
                     continue;
                 }
-                let units = offer_units(p, supply, cand.cap, demand, g);
+                let units = offer_units(p, supply, p.cands.cap(c), demand, g);
                 if units > 0 {
                     let unit = if depth { scalar(&p.unit_score(c, g)) } else { unit };
                     by_cand.push(Offer { cand: c as u32, group: g as u32, units, unit });

@@ -134,7 +134,7 @@ impl<'s, 'a> Tree<'s, 'a> {
             members.push((duals.reduced(model, c), Member { cand: c, covered, rc: r.rc, pos: r.pos, neg: r.neg }));
         }
         members.sort_by(|(ra, a), (rb, b)| {
-            ra.partial_cmp(rb).unwrap_or(Ordering::Equal).then(p.cands[a.cand].node.cmp(&p.cands[b.cand].node))
+            ra.partial_cmp(rb).unwrap_or(Ordering::Equal).then(p.cands.node(a.cand).cmp(&p.cands.node(b.cand)))
         });
         let members: Vec<Member> = members.into_iter().map(|(_, m)| m).collect();
         let mut holders = vec![Vec::new(); groups];
@@ -162,7 +162,7 @@ impl<'s, 'a> Tree<'s, 'a> {
         let mut amortized: Vec<Vec<(f64, u32)>> = vec![Vec::new(); groups];
         for (i, m) in members.iter().enumerate() {
             let offers = model.offers_of(m.cand);
-            let reach = offers.iter().map(|o| f64::from(o.units)).sum::<f64>().min(f64::from(p.cands[m.cand].cap));
+            let reach = offers.iter().map(|o| f64::from(o.units)).sum::<f64>().min(f64::from(p.cands.cap(m.cand)));
             let share = if reach > 0.0 { model.fixed[m.cand] / reach } else { f64::INFINITY };
             for o in offers {
                 // Rounded down a little: a lower bound whatever the rounding of the division.

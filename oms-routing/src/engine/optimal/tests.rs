@@ -9,6 +9,7 @@
 mod milp;
 
 use super::{Budget, Optimality, solve};
+use crate::admission::Admission;
 use crate::engine::{Solution, assign, greedy};
 use crate::problem::{Problem, Scratch};
 use crate::score::Objective;
@@ -17,10 +18,7 @@ use crate::{Cost, PartialPolicy, Usage};
 const INSTANCES: u64 = 1_000;
 
 fn cost(p: &Problem<'_>, s: &Solution) -> Cost {
-    s.nodes
-        .iter()
-        .map(|&c| p.shipment_cost(c, s.takes.iter().filter(|t| t.cand == c).map(|t| t.units).sum(), true))
-        .sum()
+    s.nodes.iter().map(|&c| p.shipment_cost(c, s.takes.iter().filter(|t| t.cand == c).map(|t| t.units).sum())).sum()
 }
 
 #[test]
@@ -30,15 +28,24 @@ fn the_search_alone_reaches_and_proves_the_milp_optimum() {
         // Given an instance and its order's problem.
         let inst = milp::instance(seed);
         let objective = Objective::compile(&inst.strategy);
+        let admission = Admission::new(&inst.network, &inst.strategy, &objective);
         let usage = Usage::new(&inst.network);
         let mut scratch = Scratch::new();
-        let p =
-            Problem::build(&inst.network, &inst.strategy, &objective, &inst.request, &inst.stock, &usage, &mut scratch)
-                .unwrap();
+        let p = Problem::build(
+            &inst.network,
+            &inst.strategy,
+            &objective,
+            &admission,
+            &inst.request,
+            &inst.stock,
+            &usage,
+            &mut scratch,
+        )
+        .unwrap();
         let ctx = format!("seed {seed}: {:?} {:?}", inst.request, inst.strategy);
         let all: Vec<usize> = (0..p.cands.len()).collect();
         let poor = if all.is_empty() { None } else { assign::evaluate(&p, &all) };
-        let seeded = solve(&p, greedy::solve(&p), &Budget::default());
+        let seeded = solve(&p, greedy::solve(&p, &mut scratch.greedy), &Budget::default());
         let optimum = milp::oracle(&inst);
         // When the search starts from nothing, or from a poor plan.
         for start in [None, poor] {

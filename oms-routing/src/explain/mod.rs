@@ -1,8 +1,15 @@
 //! Explanations: why each candidate node was removed, chosen or passed over, and why any
 //! quantity was not filled — structured, and in words a customer-service agent can read.
+//!
+//! Routing records each attempt compactly ([`draft`]: per candidate its node, the units it
+//! could supply and the units chosen); the verdicts with their costs are written from that
+//! record the first time anyone reads them, so routing a batch does not pay for explanations
+//! nobody opens, and an opened one is complete and identical.
+
+pub(crate) mod draft;
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use oms_core::{LineId, NodeId, Sku};
 use serde::Serialize;
@@ -235,7 +242,7 @@ pub enum Outcome {
 /// One strategy's attempt at the order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attempt {
-    pub(crate) strategy: String,
+    pub(crate) strategy: Arc<str>,
     pub(crate) engine: Engine,
     pub(crate) candidates: Vec<CandidateNote>,
     pub(crate) shortfalls: Vec<Shortfall>,
@@ -300,39 +307,49 @@ impl Attempt {
 
 /// Everything routing can say about one plan: each strategy tried, each candidate's verdict,
 /// each shortfall.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Explanation {
-    pub(crate) names: Arc<[NodeId]>,
-    pub(crate) attempts: Vec<Attempt>,
+    pub(crate) record: draft::Record,
+    attempts: OnceLock<Vec<Attempt>>,
+}
+
+impl fmt::Debug for Explanation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Explanation").field("attempts", &self.attempts()).finish()
+    }
 }
 
 impl PartialEq for Explanation {
     fn eq(&self, other: &Explanation) -> bool {
-        self.attempts == other.attempts && *self.names == *other.names
+        self.attempts() == other.attempts() && *self.record.names() == *other.record.names()
     }
 }
 
 impl Explanation {
+    pub(crate) fn new(record: draft::Record) -> Explanation {
+        Explanation { record, attempts: OnceLock::new() }
+    }
+
     /// The strategies tried, in order.
     pub fn attempts(&self) -> &[Attempt] {
-        &self.attempts
+        self.attempts.get_or_init(|| self.record.resolve())
     }
 
     /// The id of a candidate's node.
     pub fn node_id(&self, note: &CandidateNote) -> Option<&NodeId> {
-        self.names.get(note.node.get())
+        self.record.names().get(note.node.get())
     }
 
     /// Why units were not filled, in words (empty when everything was routed). Only the final
     /// attempt's shortfalls count: earlier attempts fell back.
     pub fn reasons(&self) -> Vec<String> {
-        self.attempts.last().map(|a| a.shortfalls.iter().map(ToString::to_string).collect()).unwrap_or_default()
+        self.record.last_shortfalls().iter().map(ToString::to_string).collect()
     }
 
     /// The whole explanation in words: per attempt, each candidate's verdict and each shortfall.
     pub fn to_words(&self) -> Vec<String> {
         let mut out = Vec::new();
-        for attempt in &self.attempts {
+        for attempt in self.attempts() {
             let outcome = match attempt.outcome {
                 Outcome::Filled => "filled the order",
                 Outcome::Backordered => "filled part of the order and backordered the rest",
@@ -417,7 +434,7 @@ impl Serialize for Explanation {
     /// `{"attempts": [{"strategy", "engine", "outcome", "search": {"optimality", "explored"},
     /// "candidates": [{"node", "outcome": {...}}], "shortfalls": [...]}]}` with node ids resolved.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let attempts: Vec<AttemptRef<'_>> = self.attempts.iter().map(|a| AttemptRef(self, a)).collect();
+        let attempts: Vec<AttemptRef<'_>> = self.attempts().iter().map(|a| AttemptRef(self, a)).collect();
         let mut st = s.serialize_struct("Explanation", 1)?;
         st.serialize_field("attempts", &attempts)?;
         st.end()
