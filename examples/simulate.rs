@@ -84,6 +84,21 @@ impl Default for Config {
     }
 }
 
+const USAGE: &str = "\
+usage: simulate [options]
+  --orders N           orders in the day (100000)
+  --nodes N            nodes: DCs, stores and drop-ship vendors (200, at least 12)
+  --skus N             catalogue size (2000, at least 10)
+  --seed N             random seed; the same seed gives the same day (7)
+  --pickup-share F     share of orders picked up in store (0.12)
+  --reject-rate F      share of released fulfillment orders a node rejects (0.03)
+  --cancel-rate F      share of orders cancelled by the customer (0.04)
+  --return-rate F      share of delivered orders with a return (0.08)
+  --partial-rate F     share of shipments sent in two parcels (0.10)
+  --channels MIX       channel shares, e.g. web=0.55,marketplace=0.2,pos=0.1,call_center=0.05,b2b=0.1
+  --json               KPIs as one JSON object
+  --quiet              no progress bar";
+
 fn parse_args() -> Result<Config, String> {
     let mut config = Config::default();
     let mut args = std::env::args().skip(1);
@@ -112,9 +127,23 @@ fn parse_args() -> Result<Config, String> {
             }
             "--json" => config.json = true,
             "--quiet" => config.quiet = true,
-            "--help" | "-h" => return Err("see the header of examples/simulate.rs for the options".into()),
+            "--help" | "-h" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
             other => return Err(format!("unknown option {other}")),
         }
+    }
+    let rates = [
+        ("--pickup-share", config.pickup_share),
+        ("--reject-rate", config.reject_rate),
+        ("--cancel-rate", config.cancel_rate),
+        ("--return-rate", config.return_rate),
+        ("--partial-rate", config.partial_rate),
+    ];
+    let channel_shares = config.channels.iter().map(|c| ("--channels", c.2));
+    if let Some((name, value)) = rates.into_iter().chain(channel_shares).find(|(_, v)| !(0.0..=1.0).contains(v)) {
+        return Err(format!("{name}: {value} is not a share between 0 and 1"));
     }
     if config.nodes < 12 || config.skus < 10 || config.orders == 0 {
         return Err("need at least 12 nodes, 10 skus and 1 order".into());
