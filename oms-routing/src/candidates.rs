@@ -164,15 +164,18 @@ impl Candidates {
     ) {
         debug_assert!(!self.deep);
         let mut supply = [0; NARROW];
-        if let Some(cell) = supply.get_mut(group).filter(|_| !self.is_wide()) {
+        if self.is_wide() {
+            self.push_row(Row { node, cap, lb, base, unit, source, km: Cell::new(f64::NAN), supply, could: 0 });
+            if let Some(cell) = self.supply_mut(self.rows.len() - 1, group) {
+                *cell = units;
+            }
+            return;
+        }
+        // The common, narrow order: one width check per candidate, the row written once.
+        if let Some(cell) = supply.get_mut(group) {
             *cell = units;
         }
-        self.push_row(Row { node, cap, lb, base, unit, source, km: Cell::new(f64::NAN), supply, could: 0 });
-        if self.is_wide()
-            && let Some(cell) = self.supply_mut(self.rows.len() - 1, group)
-        {
-            *cell = units;
-        }
+        self.rows.push(Row { node, cap, lb, base, unit, source, km: Cell::new(f64::NAN), supply, could: 0 });
     }
 
     #[inline(always)]
