@@ -89,6 +89,8 @@ pub(crate) struct Candidates {
     /// Stock per candidate and sku (`groups` per candidate) when the order has more skus than
     /// a row holds.
     wide: Vec<u32>,
+    /// The most any candidate could supply alone (set with the rows' `could`).
+    max_could: u32,
 }
 
 fn first(s: &Score) -> i64 {
@@ -119,6 +121,7 @@ impl Candidates {
         self.wide.clear();
         self.deep = deep;
         self.groups = groups;
+        self.max_could = 0;
     }
 
     fn is_wide(&self) -> bool {
@@ -164,15 +167,18 @@ impl Candidates {
     ) {
         debug_assert!(!self.deep);
         let mut supply = [0; NARROW];
-        if let Some(cell) = supply.get_mut(group).filter(|_| !self.is_wide()) {
+        if self.is_wide() {
+            self.push_row(Row { node, cap, lb, base, unit, source, km: Cell::new(f64::NAN), supply, could: 0 });
+            if let Some(cell) = self.supply_mut(self.rows.len() - 1, group) {
+                *cell = units;
+            }
+            return;
+        }
+        // The common, narrow order: one width check per candidate, the row written once.
+        if let Some(cell) = supply.get_mut(group) {
             *cell = units;
         }
-        self.push_row(Row { node, cap, lb, base, unit, source, km: Cell::new(f64::NAN), supply, could: 0 });
-        if self.is_wide()
-            && let Some(cell) = self.supply_mut(self.rows.len() - 1, group)
-        {
-            *cell = units;
-        }
+        self.rows.push(Row { node, cap, lb, base, unit, source, km: Cell::new(f64::NAN), supply, could: 0 });
     }
 
     #[inline(always)]
@@ -267,25 +273,36 @@ impl Candidates {
 
     /// Sets what each candidate could supply alone, `could(c)` for candidate `c`.
     pub fn set_could(&mut self, mut could: impl FnMut(&Candidates, usize) -> u32) {
+        self.max_could = 0;
         for c in 0..self.rows.len() {
             let units = could(self, c);
             self.rows[c].could = units;
+            self.max_could = self.max_could.max(units);
         }
+    }
+
+    /// The most units any candidate could supply alone (0 before [`Candidates::set_could`]).
+    #[inline]
+    pub fn max_could(&self) -> u32 {
+        self.max_could
     }
 
     /// Sets what each candidate could supply alone when every line has its own sku (`qty[k]`
     /// units of sku `k`) and lines split freely: each sku up to its stock, capacity capping
     /// the sum.
     pub fn set_could_plain<const K: usize>(&mut self, qty: [u32; K]) {
+        let mut max = 0;
         for row in &mut self.rows {
-            let Some(supply) = row.supply.get(..K) else { return };
+            let Some(supply) = row.supply.get(..K) else { break };
             let mut units = 0;
             for (&s, &q) in supply.iter().zip(&qty) {
                 // The order's lines total at most u32::MAX units: no overflow.
                 units += s.min(q);
             }
             row.could = units.min(row.cap);
+            max = max.max(row.could);
         }
+        self.max_could = max;
     }
 
     fn deeper(&self, c: usize, which: usize) -> Option<&Deeper> {

@@ -126,7 +126,8 @@ impl Router {
     ) -> Result<Plan> {
         request.validate(&self.network)?;
         usage.check(&self.network)?;
-        let mut drafts = Vec::new();
+        // One strategy applies to most orders: one draft, allocated once.
+        let mut drafts = Vec::with_capacity(1);
         let reach = match request.destination() {
             Destination::Ship { to } => Some(Reach::Ship(*to)),
             Destination::Pickup { at } => self.network.index_of(at).map(Reach::Pickup),
@@ -216,11 +217,11 @@ impl Router {
     ) -> Plan {
         let request = p.request;
         let mut filled = vec![0u32; p.lines.len()];
-        let mut shipments: Vec<Shipment> = Vec::new();
+        let mut shipments: Vec<Shipment> = Vec::with_capacity(solution.as_ref().map_or(0, |s| s.nodes.len()));
         if let Some(s) = &solution {
             for &c in &s.nodes {
                 let node = p.cands.node(c);
-                let mut lines = Vec::new();
+                let mut lines = Vec::with_capacity(p.lines.len());
                 for t in s.takes.iter().filter(|t| t.cand == c) {
                     filled[t.line] += t.units;
                     if let Some(line) = request.lines().get(t.line) {

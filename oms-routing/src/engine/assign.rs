@@ -56,7 +56,7 @@ fn price(p: &Problem<'_>, takes: Vec<Take>) -> Option<Solution> {
 }
 
 /// Group-level amounts `alloc[g * set.len() + k]`, spread over the group's lines in line order.
-fn spread(p: &Problem<'_>, set: &[usize], mut left: Vec<u32>) -> Vec<Take> {
+fn spread(p: &Problem<'_>, set: &[usize], left: &mut [u32]) -> Vec<Take> {
     let k = set.len();
     let mut takes = Vec::with_capacity(p.lines.len() + k);
     for (line, need) in p.lines.iter().enumerate() {
@@ -84,7 +84,16 @@ fn split(p: &Problem<'_>, set: &[usize]) -> Vec<Take> {
         let reach: u64 = (0..groups).map(|g| u64::from(p.demand[g].min(p.supply(c, g)))).sum();
         reach > u64::from(p.cands.cap(c))
     });
-    let mut alloc = vec![0u32; groups * k];
+    // Amounts per sku and member: on the stack for the usual few skus and nodes.
+    let mut small = [0u32; 32];
+    let mut large = Vec::new();
+    let alloc: &mut [u32] = match small.get_mut(..groups * k) {
+        Some(alloc) => alloc,
+        None => {
+            large.resize(groups * k, 0);
+            &mut large
+        }
+    };
     if !capacity_binds {
         // Each sku takes its cheapest members first (ties by node); a small set sorts on the
         // stack.
@@ -110,7 +119,7 @@ fn split(p: &Problem<'_>, set: &[usize]) -> Vec<Take> {
             }
         }
     } else {
-        flow(p, set, &mut alloc);
+        flow(p, set, alloc);
     }
     spread(p, set, alloc)
 }

@@ -13,7 +13,6 @@
 //! distance) already loses is never priced exactly, which keeps an order over a thousand nodes
 //! in microseconds. With a one-level ranking every score is a single `i64` ([`Value`]).
 
-use crate::candidates::Row;
 use crate::engine::quote::Best;
 use crate::engine::{Solution, acceptable, assign, canonical};
 use crate::problem::Problem;
@@ -291,7 +290,7 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
         let total = p.total;
         // A single fill takes the most units any node can supply (all of them when the order
         // may not be backordered): only nodes supplying exactly that many compete.
-        let target = if p.backorder { p.cands.rows().iter().map(Row::could).max().unwrap_or(0) } else { total };
+        let target = if p.backorder { p.cands.max_could() } else { total };
         // What a candidate's bound must beat to matter: the score of the best single fill, and
         // the last anchor once there are enough. A node whose fixed part alone loses both (a
         // single fill pays at least `fixed_lb`, an anchor at least `fixed_lb / total` per unit)

@@ -125,6 +125,11 @@ impl<V: Value> Best<V> {
 
     /// Prices `set` and keeps it when it is better than the best so far.
     pub fn offer(&mut self, p: &Problem<'_>, set: &[usize]) {
+        // The same members again (a two-node cover is often an anchor's pair) price the same
+        // and tie: the best stays. Skipping them also skips the tie's two full assignments.
+        if self.quote.is_some() && set.len() == self.set.len() && set.iter().all(|c| self.set.contains(c)) {
+            return;
+        }
         let Some(q) = quote::<V>(p, set) else { return };
         let better = match &self.quote {
             None => true,
