@@ -69,7 +69,8 @@ pub(crate) struct Problem<'a> {
     pub demand: Vec<u32>,
     pub cands: Candidates,
     pub removed: Vec<(NodeIndex, Removal)>,
-    /// Candidates offering each group (ascending): `holders[spans[g].0..spans[g].1]`.
+    /// Candidates offering each group, in the order they were gathered (not necessarily
+    /// ascending when an earlier sku created some of them): `holders[spans[g].0..spans[g].1]`.
     holders: Vec<u32>,
     spans: Vec<(u32, u32)>,
     /// True when no two lines share a sku (the common case, with a faster path).
