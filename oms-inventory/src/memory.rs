@@ -3,6 +3,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use foldhash::fast::RandomState;
+
 use oms_core::{IdempotencyKey, NodeId, Sku, Version};
 
 use crate::{
@@ -16,11 +18,14 @@ struct Row {
     version: u64,
 }
 
+// foldhash, not std's SipHash: every batch looks up and inserts a key and its positions by
+// short strings, and SipHash cost several times more per lookup (no iteration order leaks out:
+// positions are listed through the per-sku B-tree, keys are only looked up).
 #[derive(Debug, Default)]
 struct Inner {
-    positions: HashMap<Sku, BTreeMap<NodeId, Row>>,
+    positions: HashMap<Sku, BTreeMap<NodeId, Row>, RandomState>,
     ledger: Vec<RecordedBatch>,
-    keys: HashMap<IdempotencyKey, u64>,
+    keys: HashMap<IdempotencyKey, u64, RandomState>,
 }
 
 impl Inner {
