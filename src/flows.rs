@@ -13,6 +13,7 @@ use oms_routing::{Plan, Scratch, StockView};
 
 use crate::integration::{feed_messages, order_messages};
 use crate::oms::{lock, step, stock_key};
+use crate::stable_id::IdText;
 use crate::stock::{Footprint, effects};
 use crate::{Error, Event, Oms, Outbox, Result, RoutedPlan};
 
@@ -314,10 +315,13 @@ where
             if effects.is_empty() {
                 continue;
             }
-            let version = envelope.version.get();
-            let id = order.id();
-            let feed = self.stock.apply(id, &effects, |k| format!("{id}#{version}:{k}"), now, skip_known)?;
-            self.publish(feed_messages(&format!("{id}#{version}"), &feed, now))?;
+            let id = order.id().as_str();
+            let cause = IdText::with_capacity(id.len() + 24).text(id).text("#").number(envelope.version.get());
+            let key_of = |k: usize| {
+                IdText::with_capacity(cause.as_str().len() + 4).text(cause.as_str()).text(":").number(k as u64).finish()
+            };
+            let feed = self.stock.apply(order.id(), &effects, key_of, now, skip_known)?;
+            self.publish(feed_messages(cause.as_str(), &feed, now))?;
             events.extend(feed.into_iter().map(Event::AvailabilityChanged));
         }
         Ok(())

@@ -5,6 +5,7 @@ use oms_core::{LineQuantity, Order, OrderEnvelope, OrderEvent, OrderId};
 use oms_inventory::AvailabilityChanged;
 use oms_returns::{PaymentDirection, PaymentInstruction, PaymentReason, ReturnEnvelope};
 
+use crate::stable_id::IdText;
 use crate::{IntegrationEvent, OutboxMessage};
 
 /// Messages for an order's envelopes: `order:{order}:{version}:{n}`.
@@ -12,40 +13,57 @@ pub(crate) fn order_messages(order: &Order, envelopes: &[OrderEnvelope], now: Da
     let id = order.id();
     let mut out = Vec::new();
     for envelope in envelopes {
-        let mut n = 0;
-        let mut push = |event: IntegrationEvent| {
-            out.push(OutboxMessage { id: format!("order:{id}:{}:{n}", envelope.version.get()), at: now, event });
-            n += 1;
-        };
-        for event in integration_events(order, id, &envelope.event, envelope.version.get()) {
-            push(event);
+        let version = envelope.version.get();
+        let first = out.len();
+        integration_events(order, id, &envelope.event, version, &mut |event| {
+            out.push(OutboxMessage { id: String::new(), at: now, event });
+        });
+        // Most events publish nothing: the id prefix is built only for those that do.
+        if let Some(messages) = out.get_mut(first..).filter(|m| !m.is_empty()) {
+            let prefix = IdText::with_capacity(id.as_str().len() + 32)
+                .text("order:")
+                .text(id.as_str())
+                .text(":")
+                .number(version)
+                .text(":");
+            for (n, message) in messages.iter_mut().enumerate() {
+                message.id = prefix.numbered(n);
+            }
         }
     }
     out
 }
 
-fn integration_events(order: &Order, id: &OrderId, event: &OrderEvent, version: u64) -> Vec<IntegrationEvent> {
+/// Hands the integration events of one order event to `emit`, in order (a callback, not a
+/// `Vec`: most events publish one message or none).
+fn integration_events(
+    order: &Order,
+    id: &OrderId,
+    event: &OrderEvent,
+    version: u64,
+    emit: &mut impl FnMut(IntegrationEvent),
+) {
     let order_id = || id.clone();
     match event {
-        OrderEvent::Captured(c) => vec![IntegrationEvent::OrderCaptured {
+        OrderEvent::Captured(c) => emit(IntegrationEvent::OrderCaptured {
             order: order_id(),
             channel: c.channel.clone(),
             customer: c.customer_id.clone(),
             total: c.totals.total,
-        }],
-        OrderEvent::LineBackordered { line, quantity, .. } => vec![IntegrationEvent::Backordered {
+        }),
+        OrderEvent::LineBackordered { line, quantity, .. } => emit(IntegrationEvent::Backordered {
             order: order_id(),
             lines: vec![LineQuantity::new(line.clone(), *quantity)],
-        }],
+        }),
         OrderEvent::FulfillmentOrderReleased { fulfillment_order, node, lines } => {
-            vec![IntegrationEvent::FulfillmentReleased {
+            emit(IntegrationEvent::FulfillmentReleased {
                 order: order_id(),
                 fulfillment_order: fulfillment_order.clone(),
                 node: node.clone(),
                 lines: lines.clone(),
-            }]
+            });
         }
-        OrderEvent::Shipped { fulfillment_order, node, shipment } => vec![IntegrationEvent::Shipped {
+        OrderEvent::Shipped { fulfillment_order, node, shipment } => emit(IntegrationEvent::Shipped {
             order: order_id(),
             fulfillment_order: fulfillment_order.clone(),
             node: node.clone(),
@@ -53,42 +71,40 @@ fn integration_events(order: &Order, id: &OrderId, event: &OrderEvent, version: 
             carrier: shipment.carrier.clone(),
             tracking: shipment.tracking.clone(),
             lines: shipment.lines.clone(),
-        }],
+        }),
         OrderEvent::ShipmentDelivered { shipment, .. } => {
-            vec![IntegrationEvent::Delivered { order: order_id(), shipment: shipment.clone() }]
+            emit(IntegrationEvent::Delivered { order: order_id(), shipment: shipment.clone() });
         }
         OrderEvent::ReadyForPickup { store, lines, .. } => {
-            vec![IntegrationEvent::ReadyForPickup { order: order_id(), store: store.clone(), lines: lines.clone() }]
+            emit(IntegrationEvent::ReadyForPickup { order: order_id(), store: store.clone(), lines: lines.clone() });
         }
         OrderEvent::Collected { store, lines, .. } => {
-            vec![IntegrationEvent::Collected { order: order_id(), store: store.clone(), lines: lines.clone() }]
+            emit(IntegrationEvent::Collected { order: order_id(), store: store.clone(), lines: lines.clone() });
         }
         OrderEvent::Cancelled(c) => {
-            let mut events = vec![IntegrationEvent::Cancelled {
+            emit(IntegrationEvent::Cancelled {
                 order: order_id(),
                 lines: c.units.iter().map(|u| LineQuantity::new(u.line.clone(), u.quantity)).collect(),
                 reason: c.reason.clone(),
-            }];
+            });
             if !c.refund.total.is_zero() {
-                events.push(IntegrationEvent::RefundRequested {
+                emit(IntegrationEvent::RefundRequested {
                     order: order_id(),
                     amount: c.refund.total,
                     reason: format!("cancellation: {}", c.reason),
                     reference: format!("{id}:cancel:{version}"),
                 });
             }
-            events
         }
-        OrderEvent::ShippingRefunded { refund } if !refund.total.is_zero() => vec![IntegrationEvent::RefundRequested {
+        OrderEvent::ShippingRefunded { refund } if !refund.total.is_zero() => emit(IntegrationEvent::RefundRequested {
             order: order_id(),
             amount: refund.total,
             reason: "shipping: nothing of the order will ship".into(),
             reference: format!("{id}:shipping:{version}"),
-        }],
+        }),
         OrderEvent::ModificationApplied { charge, refund, reason, .. } => {
-            let mut events = Vec::new();
             if !charge.is_zero() {
-                events.push(IntegrationEvent::ChargeRequested {
+                emit(IntegrationEvent::ChargeRequested {
                     order: order_id(),
                     amount: *charge,
                     reason: format!("modification: {reason}"),
@@ -97,21 +113,23 @@ fn integration_events(order: &Order, id: &OrderId, event: &OrderEvent, version: 
             }
             // Lowered quantities refund through their own cancellation events.
             let _ = refund;
-            events
         }
         _ => {
             let _ = order;
-            Vec::new()
         }
     }
 }
 
 /// Messages for availability changes a stock command produced: `stock:{key}:{n}`.
 pub(crate) fn feed_messages(key: &str, feed: &[AvailabilityChanged], now: DateTime<Utc>) -> Vec<OutboxMessage> {
+    if feed.is_empty() {
+        return Vec::new();
+    }
+    let prefix = IdText::with_capacity(key.len() + 8).text("stock:").text(key).text(":");
     feed.iter()
         .enumerate()
         .map(|(n, change)| OutboxMessage {
-            id: format!("stock:{key}:{n}"),
+            id: prefix.numbered(n),
             at: now,
             event: IntegrationEvent::AvailabilityChanged {
                 sku: change.sku.clone(),

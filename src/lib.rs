@@ -57,6 +57,7 @@ mod outbox;
 mod recovery;
 mod returns_flow;
 pub mod setup;
+mod stable_id;
 pub mod stock;
 mod system_clock;
 

@@ -16,6 +16,7 @@ use oms_returns::{InMemoryReturnStore, OrderReturns, ReturnPolicy, ReturnService
 use oms_routing::{Router, Usage};
 
 use crate::orders::OrderBook;
+use crate::stable_id::IdText;
 use crate::stock::StockDesk;
 use crate::{InMemoryOutbox, Outbox, OutboxMessage, Result, SystemClock};
 
@@ -263,5 +264,11 @@ pub(crate) fn step(metadata: &Metadata, name: &str) -> Result<Metadata> {
 
 /// A key for a stock command from its cause.
 pub(crate) fn stock_key(order: &OrderId, version: oms_core::Version, what: &str) -> Result<IdempotencyKey> {
-    crate::stock::key(format!("{order}@{}:{what}", version.get()))
+    let key = IdText::with_capacity(order.as_str().len() + what.len() + 24)
+        .text(order.as_str())
+        .text("@")
+        .number(version.get())
+        .text(":")
+        .text(what);
+    crate::stock::key(key.finish())
 }
