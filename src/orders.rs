@@ -119,24 +119,27 @@ impl<S: OrderStore, C: Clock> OrderBook<S, C> {
     /// place: a single command is decided on the order as it is, and copied only if shared.
     pub fn run(
         &self,
-        order: Arc<Order>,
+        mut order: Arc<Order>,
         commands: &[OrderCommand],
         metadata: &Metadata,
         now: DateTime<Utc>,
     ) -> Result<Recorded> {
-        let (id, version) = (order.id().clone(), order.version());
-        let (working, events) = match commands {
+        let version = order.version();
+        let events = match commands {
             [command] => {
                 let events = order.decide_with(command, self.policy()).map_err(oms_core::Error::Order)?;
-                // The cache's copy goes: the order is about to change (or to be reloaded).
-                self.forget(&id);
-                let mut working = Arc::try_unwrap(order).unwrap_or_else(|shared| (*shared).clone());
+                // The cache's copy goes: the order is about to change (or to be reloaded). The
+                // Arc is then usually the only one, and the order changes where it is, not
+                // moved out of its Arc and back into a new one.
+                self.forget(order.id());
+                let working = Arc::make_mut(&mut order);
                 for event in &events {
                     working.apply(event).map_err(oms_core::Error::Order)?;
                 }
-                (working, events)
+                events
             }
             _ => {
+                // A copy: a later command's refusal must leave the cached order as it was.
                 let mut working = (*order).clone();
                 let mut events: Vec<OrderEvent> = Vec::new();
                 for command in commands {
@@ -146,24 +149,23 @@ impl<S: OrderStore, C: Clock> OrderBook<S, C> {
                     }
                     events.extend(decided);
                 }
-                (working, events)
+                order = Arc::new(working);
+                events
             }
         };
-        self.record(&id, version, working, events, metadata, now)
+        self.record(version, order, events, metadata, now)
     }
 
-    /// Appends events already applied to `after` (decided on `before`).
-    pub fn record(
+    /// Appends events already applied to `after` (decided on the order at `before`).
+    fn record(
         &self,
-        id: &OrderId,
         before: oms_core::Version,
-        after: Order,
+        after: Arc<Order>,
         events: Vec<OrderEvent>,
         metadata: &Metadata,
         now: DateTime<Utc>,
     ) -> Result<Recorded> {
         if events.is_empty() {
-            let after = Arc::new(after);
             self.remember(Arc::clone(&after));
             return Ok(Recorded { order: after, events: Vec::new() });
         }
@@ -178,11 +180,10 @@ impl<S: OrderStore, C: Clock> OrderBook<S, C> {
                 event,
             })
             .collect();
-        if let Err(e) = self.store().append(id, ExpectedVersion::Exactly(before), &envelopes) {
-            self.forget(id);
+        if let Err(e) = self.store().append(after.id(), ExpectedVersion::Exactly(before), &envelopes) {
+            self.forget(after.id());
             return Err(crate::Error::Order(e.into()));
         }
-        let after = Arc::new(after);
         self.remember(Arc::clone(&after));
         Ok(Recorded { order: after, events: envelopes })
     }
