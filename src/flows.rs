@@ -13,6 +13,7 @@ use oms_routing::{Plan, Scratch, StockView};
 
 use crate::integration::{feed_messages, order_messages};
 use crate::oms::{lock, step, stock_key};
+use crate::orders::Capture;
 use crate::stable_id::IdText;
 use crate::stock::{Footprint, effects};
 use crate::{Error, Event, Oms, Outbox, Result, RoutedPlan};
@@ -32,14 +33,18 @@ where
     pub fn capture(&self, draft: &OrderDraft, metadata: Metadata) -> Result<Vec<Event>> {
         let now = self.now();
         match self.orders.capture(draft, metadata)? {
-            CaptureOutcome::Captured { order, events } => {
+            Capture::New { order, events } => {
                 self.publish(order_messages(&order, &events, now))?;
-                Ok(order_events(order.id(), &events))
+                let id = order.id();
+                Ok(events
+                    .into_iter()
+                    .map(|e| Event::Order { order: id.clone(), version: e.version, event: e.event })
+                    .collect())
             }
-            CaptureOutcome::AlreadyCaptured { order_id, differences } => {
+            Capture::Other(CaptureOutcome::AlreadyCaptured { order_id, differences }) => {
                 Ok(vec![Event::AlreadyCaptured { order: order_id, differences }])
             }
-            _ => Ok(Vec::new()),
+            Capture::Other(_) => Ok(Vec::new()),
         }
     }
 
@@ -52,7 +57,7 @@ where
         let _guard = self.lock_order(order);
         let mut events = Vec::new();
         let current = self.orders.load(order)?;
-        self.reserve_locked(current, &metadata.clone(), &mut events)?;
+        self.reserve_locked(current, &metadata, &mut events)?;
         Ok(events)
     }
 
@@ -92,7 +97,7 @@ where
         let _guard = self.lock_order(order);
         let mut events = Vec::new();
         let current = self.orders.load(order)?;
-        let done = self.record(current, std::slice::from_ref(command), &metadata.clone(), &mut events)?;
+        let done = self.record(current, std::slice::from_ref(command), &metadata, &mut events)?;
         // After a crash and recovery the units may already be reserved again: route those too.
         let waiting = done.order.units_in(LineStatus::Open) + done.order.units_in(LineStatus::Reserved);
         if done.reroute && waiting > 0 {

@@ -23,6 +23,14 @@ pub(crate) struct Recorded {
     pub events: Vec<OrderEnvelope>,
 }
 
+/// What capturing a draft did.
+pub(crate) enum Capture {
+    /// A new order, as the cache holds it, and its capture events.
+    New { order: Arc<Order>, events: Vec<OrderEnvelope> },
+    /// Anything else the service reports (the channel order was captured before).
+    Other(CaptureOutcome),
+}
+
 /// Orders: the order service for capture and reads, and a cache of the orders it has seen so
 /// that a command costs one decide and one append, not a reload of the stream.
 ///
@@ -96,12 +104,16 @@ impl<S: OrderStore, C: Clock> OrderBook<S, C> {
     }
 
     /// Captures a draft once per channel order number.
-    pub fn capture(&self, draft: &OrderDraft, metadata: Metadata) -> Result<CaptureOutcome> {
-        let outcome = self.service.capture(draft, metadata)?;
-        if let CaptureOutcome::Captured { order, .. } = &outcome {
-            self.remember(Arc::new((**order).clone()));
+    pub fn capture(&self, draft: &OrderDraft, metadata: Metadata) -> Result<Capture> {
+        match self.service.capture(draft, metadata)? {
+            CaptureOutcome::Captured { order, events } => {
+                // The captured order moves into the Arc the cache shares: no copy of its lines.
+                let order: Arc<Order> = Arc::from(order);
+                self.remember(Arc::clone(&order));
+                Ok(Capture::New { order, events })
+            }
+            other => Ok(Capture::Other(other)),
         }
-        Ok(outcome)
     }
 
     /// The events an idempotency key recorded on the order, if any.
