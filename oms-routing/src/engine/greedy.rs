@@ -145,8 +145,12 @@ impl<V: Value> Anchors<V> {
         if at >= ANCHORS {
             return;
         }
-        let end = self.len.min(ANCHORS - 1);
-        self.top.copy_within(at..end, at + 1);
+        // Shift the few worse ones down by hand: `copy_within` is an out-of-line call.
+        let mut i = self.len.min(ANCHORS - 1);
+        while i > at {
+            self.top[i] = self.top[i - 1];
+            i -= 1;
+        }
         self.top[at] = fill;
         self.len = (self.len + 1).min(ANCHORS);
     }
