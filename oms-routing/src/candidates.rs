@@ -70,6 +70,12 @@ impl Row {
         self.could
     }
 
+    /// Units of sku `g` it may promise (narrow orders).
+    #[inline(always)]
+    pub fn supply_at(&self, g: usize) -> u32 {
+        self.supply.get(g).copied().unwrap_or(0)
+    }
+
     /// Units of each sku it may promise, for an order of `K` skus (`K <= NARROW`).
     #[inline(always)]
     pub fn supply_of<const K: usize>(&self) -> Option<&[u32; K]> {

@@ -452,12 +452,20 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
         let rows = p.cands.rows();
         let needed: u32 = open.iter().sum();
         // Only holders of an open sku can add anything: when one sku is open, scan its holders.
-        let among = only_open_group(p, &open).map(|g| p.holders(g));
+        let one = only_open_group(p, &open);
+        let among = one.map(|g| p.holders(g));
         let mut adds = std::mem::take(&mut self.work.adds);
         adds.clear();
-        match among {
-            None => adds.extend(rows.iter().map(|r| plain_units(r, &open))),
-            Some(h) => adds.extend(h.iter().map(|&c| rows.get(c as usize).map_or(0, |r| plain_units(r, &open)))),
+        match (one, among) {
+            (Some(g), Some(h)) => {
+                // Only sku `g` is open: `plain_units` is its stock, up to what is open and the
+                // capacity.
+                let want = open.get(g).copied().unwrap_or(0);
+                adds.extend(
+                    h.iter().map(|&c| rows.get(c as usize).map_or(0, |r| r.supply_at(g).min(want).min(r.cap()))),
+                );
+            }
+            _ => adds.extend(rows.iter().map(|r| plain_units(r, &open))),
         }
         let at = |i: usize| among.map_or(i, |h| h.get(i).map_or(usize::MAX, |&c| c as usize));
         for &x in exclude {
