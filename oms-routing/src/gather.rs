@@ -119,11 +119,8 @@ impl Visit<'_, '_, '_> {
     #[inline(always)]
     fn stock(&mut self, c: u32, group: usize, node: NodeIndex, units: u32) {
         let usable = if self.has_safety { units.saturating_sub(self.gate.admission.safety(node)) } else { units };
-        if let Some(cell) = self.cands.supply_mut(c as usize, group) {
-            if *cell == 0 && usable > 0 {
-                self.holders.push(c);
-            }
-            *cell = cell.saturating_add(usable);
+        if self.cands.add_stock(c as usize, group, usable) {
+            self.holders.push(c);
         }
     }
 }

@@ -184,7 +184,16 @@ impl<'a> Problem<'a> {
         let mut holders = std::mem::take(&mut scratch.holders);
         let mut spans = std::mem::take(&mut scratch.spans);
         let mut held = std::mem::take(&mut scratch.held);
-        cands.reset(!objective.single_level, groups);
+        // Each line its own sku and lines split freely: what a node could supply is a few
+        // minimums, kept as its stock is gathered.
+        let plain = (groups == lines.len() && strategy.split.split_lines && groups <= NARROW).then(|| {
+            let mut qty = [0; NARROW];
+            for (q, line) in qty.iter_mut().zip(&lines) {
+                *q = line.qty;
+            }
+            qty
+        });
+        cands.reset(!objective.single_level, groups, plain);
         held.clear();
         held.resize(groups, 0);
         let mut removed = Vec::new();
@@ -235,18 +244,7 @@ impl<'a> Problem<'a> {
             total,
             point: target,
         };
-        if problem.distinct && problem.split_lines {
-            // Each line is its own sku: what a node could supply is a few minimums.
-            let cands = &mut problem.cands;
-            match problem.lines.as_slice() {
-                [a] => cands.set_could_plain([a.qty]),
-                [a, b] => cands.set_could_plain([a.qty, b.qty]),
-                [a, b, c] => cands.set_could_plain([a.qty, b.qty, c.qty]),
-                [a, b, c, d] => cands.set_could_plain([a.qty, b.qty, c.qty, d.qty]),
-                _ => {}
-            }
-        }
-        if !(problem.distinct && problem.split_lines && groups <= NARROW) {
+        if !problem.cands.keeps_could() {
             let open: Vec<u32> = problem.lines.iter().map(|l| l.qty).collect();
             let mut left = Vec::with_capacity(groups);
             let mut could = Vec::with_capacity(problem.cands.len());
