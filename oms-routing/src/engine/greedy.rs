@@ -214,6 +214,16 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
     /// Marks what candidate `c` takes as no longer open.
     fn consume(&mut self, c: usize, open: &mut [u32]) {
         let p = self.p;
+        if p.distinct && p.split_lines {
+            // Line `k` is sku `k` and takes what it wants up to the stock: no per-sku buffer.
+            let mut cap = p.cands.cap(c);
+            for (&have, want) in p.supply_row(c).iter().zip(open.iter_mut()) {
+                let t = (*want).min(have).min(cap);
+                cap -= t;
+                *want -= t;
+            }
+            return;
+        }
         self.left.clear();
         self.left.extend_from_slice(p.supply_row(c));
         let mut cap = p.cands.cap(c);
