@@ -300,6 +300,12 @@ impl<'a> Problem<'a> {
 
     /// The candidate's exact fixed score (prices the distance on first use).
     pub fn fixed(&self, c: usize) -> Score {
+        if self.objective.cost_only {
+            // One level: the same sum, without the other levels' arithmetic.
+            let mut s = Score::default();
+            s.0[0] = self.fixed_first(c);
+            return s;
+        }
         let source = self.cands.source(c);
         let km = if source == Source::Local { 0.0 } else { self.km(c) };
         self.cands.base(c) + distance_part(self.objective, self.network.facts(self.cands.node(c)), source, km, false)
@@ -342,10 +348,17 @@ impl<'a> Problem<'a> {
     /// Per-unit score of taking group `g` from candidate `c`.
     #[inline]
     pub fn unit_score(&self, c: usize, g: usize) -> Score {
-        let mut s = self.cands.unit(c);
+        let s = self.cands.unit(c);
         if !self.objective.has_depth {
             return s;
         }
+        self.with_depth(s, c, g)
+    }
+
+    /// `s` plus the stock-depth parts of taking group `g` from candidate `c`: out of line, so
+    /// the common ranking's unit score stays a few loads where it is asked.
+    #[inline(never)]
+    fn with_depth(&self, mut s: Score, c: usize, g: usize) -> Score {
         let held = self.supply(c, g).max(1);
         for term in self.objective.terms.iter().filter(|t| t.measure == Measure::Depth) {
             s.0[term.level] = s.0[term.level].saturating_add(term.scale(1_000_000 / i64::from(held)));
