@@ -12,8 +12,9 @@ use std::cell::Cell;
 use std::sync::Arc;
 
 use crate::candidates::Candidates;
+use crate::cost::floor_per_km;
 use crate::explain::Removal;
-use crate::network::{NodeFacts, SHIP, TRANSFER, Target};
+use crate::network::{NodeFacts, SHIP, TRANSFER, Target, km_lower_bound};
 use crate::problem::{Source, distance_part};
 use crate::rules::strategy::{FilterRule, Strategy};
 use crate::score::{Measure, Objective, Score};
@@ -39,6 +40,23 @@ pub(crate) struct Admission {
     ship_base: Vec<Score>,
     local_base: Vec<Score>,
     unit: Vec<Score>,
+    /// Per node, what [`Gate::admit_shipping`] reads, when the ranking is cost alone and no
+    /// rule depends on the order (empty otherwise).
+    ship: Vec<ShipFacts>,
+}
+
+/// A node's facts for the short admission, in one record: one bounds check and one cache
+/// line per candidate instead of three tables.
+#[derive(Debug, Clone, Copy)]
+struct ShipFacts {
+    unit_vector: [f64; 3],
+    /// Cost per km ([`Cost::rate_f64`]).
+    per_km: f64,
+    /// Shipment and unit costs, in millionths.
+    shipment: i64,
+    unit: i64,
+    /// Passes every order-independent check when shipping ([`PLAIN_SHIP`]).
+    plain: bool,
 }
 
 /// A filter that does not depend on the order: does `node` pass it?
@@ -110,6 +128,7 @@ impl Admission {
             ship_base: Vec::new(),
             local_base: Vec::new(),
             unit: Vec::new(),
+            ship: Vec::new(),
         };
         for (i, node) in network.nodes().iter().enumerate() {
             let facts = network.facts(NodeIndex::new(i));
@@ -126,6 +145,15 @@ impl Admission {
                 bits |= PLAIN_TRANSFER;
             }
             adm.plain.push(bits);
+            if objective.cost_only && !dynamic {
+                adm.ship.push(ShipFacts {
+                    unit_vector: facts.unit_vector,
+                    per_km: facts.cost_per_km.rate_f64(),
+                    shipment: facts.shipment_cost.micros(),
+                    unit: facts.unit_cost.micros(),
+                    plain: bits & PLAIN_SHIP != 0,
+                });
+            }
             if has_safety {
                 adm.safety.push(safety_at(strategy, node));
             }
@@ -198,18 +226,16 @@ impl Gate<'_, '_> {
         group: usize,
         units: u32,
     ) -> Option<std::result::Result<(), Removal>> {
-        if self.admission.plain.get(index.get()).is_none_or(|b| b & PLAIN_SHIP == 0) {
-            return None;
-        }
+        let facts = self.admission.ship.get(index.get()).filter(|f| f.plain)?;
         let (cap, exhausted) = self.usage.left(index);
         if exhausted {
             return Some(Err(Removal::CapacityExhausted));
         }
-        let (facts, Some(to)) = (self.network.facts(index), self.point.as_ref()) else { return None };
-        let km_lb = facts.km_lb_to(to);
-        let base = facts.shipment_cost.micros();
-        let lb = base.saturating_add(facts.cost_per_km.per_km_floor(km_lb).micros());
-        cands.push_first(index, Source::Ship, cap, lb, base, facts.unit_cost.micros(), group, units);
+        let to = self.point.as_ref()?;
+        // `NodeFacts::km_lb_to` and `Cost::per_km_floor` on the same numbers.
+        let km_lb = km_lower_bound(&facts.unit_vector, &to.unit_vector);
+        let lb = facts.shipment.saturating_add(floor_per_km(facts.per_km, km_lb));
+        cands.push_first(index, Source::Ship, cap, lb, facts.shipment, facts.unit, group, units);
         Some(Ok(()))
     }
 

@@ -70,6 +70,12 @@ impl Row {
         self.could
     }
 
+    /// Units of sku `g` it may promise (narrow orders).
+    #[inline(always)]
+    pub fn supply_at(&self, g: usize) -> u32 {
+        self.supply.get(g).copied().unwrap_or(0)
+    }
+
     /// Units of each sku it may promise, for an order of `K` skus (`K <= NARROW`).
     #[inline(always)]
     pub fn supply_of<const K: usize>(&self) -> Option<&[u32; K]> {
@@ -91,6 +97,9 @@ pub(crate) struct Candidates {
     wide: Vec<u32>,
     /// The most any candidate could supply alone (set with the rows' `could`).
     max_could: u32,
+    /// Units of each sku the order wants, when every line has its own sku, lines split freely
+    /// and the order is narrow: then each row's `could` is kept as its stock arrives.
+    plain: Option<[u32; NARROW]>,
 }
 
 fn first(s: &Score) -> i64 {
@@ -114,14 +123,37 @@ fn join(first: i64, rest: Option<&Deeper>) -> Score {
 
 impl Candidates {
     /// Empties the table for an order of `groups` skus whose ranking has more than one level
-    /// (`deep`) or not.
-    pub fn reset(&mut self, deep: bool, groups: usize) {
+    /// (`deep`) or not. With `plain` (units wanted per sku, see [`Candidates::keeps_could`])
+    /// what each candidate could supply is kept as stock is added.
+    pub fn reset(&mut self, deep: bool, groups: usize, plain: Option<[u32; NARROW]>) {
         self.rows.clear();
         self.deeper.clear();
         self.wide.clear();
         self.deep = deep;
         self.groups = groups;
         self.max_could = 0;
+        self.plain = plain.filter(|_| groups <= NARROW);
+    }
+
+    /// True when the rows' `could` and [`Candidates::max_could`] follow the stock added
+    /// (every line its own sku, lines split freely, a narrow order): each sku up to its stock,
+    /// capacity capping the sum.
+    pub fn keeps_could(&self) -> bool {
+        self.plain.is_some()
+    }
+
+    /// A row's `could` from its stock, when kept.
+    #[inline(always)]
+    fn keep_could(plain: &Option<[u32; NARROW]>, max: &mut u32, row: &mut Row) {
+        if let Some(qty) = plain {
+            let mut units = 0;
+            for (&s, &q) in row.supply.iter().zip(qty) {
+                // The order's lines total at most u32::MAX units: no overflow.
+                units += s.min(q);
+            }
+            row.could = units.min(row.cap);
+            *max = (*max).max(row.could);
+        }
     }
 
     fn is_wide(&self) -> bool {
@@ -175,10 +207,16 @@ impl Candidates {
             return;
         }
         // The common, narrow order: one width check per candidate, the row written once.
+        let mut could = 0;
         if let Some(cell) = supply.get_mut(group) {
             *cell = units;
+            if let Some(qty) = &self.plain {
+                // Only this sku is stocked yet.
+                could = units.min(qty.get(group).copied().unwrap_or(0)).min(cap);
+                self.max_could = self.max_could.max(could);
+            }
         }
-        self.rows.push(Row { node, cap, lb, base, unit, source, km: Cell::new(f64::NAN), supply, could: 0 });
+        self.rows.push(Row { node, cap, lb, base, unit, source, km: Cell::new(f64::NAN), supply, could });
     }
 
     #[inline(always)]
@@ -261,9 +299,22 @@ impl Candidates {
         }
     }
 
+    /// Adds `units` of sku `g` to what candidate `c` may promise (saturating); true when it
+    /// held none of it before and does now.
+    #[inline(always)]
+    pub fn add_stock(&mut self, c: usize, g: usize, units: u32) -> bool {
+        let Some(cell) = self.supply_mut(c, g) else { return false };
+        let first = *cell == 0 && units > 0;
+        *cell = cell.saturating_add(units);
+        if let Some(row) = self.rows.get_mut(c) {
+            Candidates::keep_could(&self.plain, &mut self.max_could, row);
+        }
+        first
+    }
+
     /// The units of sku `g` candidate `c` may promise, to update while gathering.
     #[inline(always)]
-    pub fn supply_mut(&mut self, c: usize, g: usize) -> Option<&mut u32> {
+    fn supply_mut(&mut self, c: usize, g: usize) -> Option<&mut u32> {
         if self.is_wide() {
             self.wide.get_mut(c * self.groups + g)
         } else {
@@ -285,24 +336,6 @@ impl Candidates {
     #[inline]
     pub fn max_could(&self) -> u32 {
         self.max_could
-    }
-
-    /// Sets what each candidate could supply alone when every line has its own sku (`qty[k]`
-    /// units of sku `k`) and lines split freely: each sku up to its stock, capacity capping
-    /// the sum.
-    pub fn set_could_plain<const K: usize>(&mut self, qty: [u32; K]) {
-        let mut max = 0;
-        for row in &mut self.rows {
-            let Some(supply) = row.supply.get(..K) else { break };
-            let mut units = 0;
-            for (&s, &q) in supply.iter().zip(&qty) {
-                // The order's lines total at most u32::MAX units: no overflow.
-                units += s.min(q);
-            }
-            row.could = units.min(row.cap);
-            max = max.max(row.could);
-        }
-        self.max_could = max;
     }
 
     fn deeper(&self, c: usize, which: usize) -> Option<&Deeper> {

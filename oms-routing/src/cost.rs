@@ -74,10 +74,24 @@ impl Cost {
 
     /// Like [`Cost::per_km`] but rounded down: a lower bound used while pruning.
     pub(crate) fn per_km_floor(self, km: f64) -> Cost {
-        // Non-negative: truncation is floor, without a libm call.
-        Cost((self.0 as f64 * km) as i64)
+        Cost(floor_per_km(self.0 as f64, km))
     }
 
+    /// The rate as the float [`Cost::per_km_floor`] multiplies (exact below 2^53 millionths),
+    /// for callers that keep it converted.
+    pub(crate) fn rate_f64(self) -> f64 {
+        self.0 as f64
+    }
+}
+
+/// [`Cost::per_km_floor`] of a rate already converted by [`Cost::rate_f64`], in millionths.
+#[inline(always)]
+pub(crate) fn floor_per_km(rate: f64, km: f64) -> i64 {
+    // Non-negative: truncation is floor, without a libm call.
+    (rate * km) as i64
+}
+
+impl Cost {
     /// `self` per unit, times `units` (saturating).
     pub fn times(self, units: u32) -> Cost {
         Cost(self.0.saturating_mul(i64::from(units)))

@@ -50,12 +50,45 @@ struct Visit<'v, 'g, 'a> {
     cands: &'v mut Candidates,
     removed: &'v mut Vec<(NodeIndex, Removal)>,
     holders: &'v mut Vec<u32>,
-    /// Nodes may take [`Gate::admit_shipping`].
-    fast: bool,
     has_safety: bool,
 }
 
 impl Visit<'_, '_, '_> {
+    /// [`Visit::visit`] when every node may take the short admission and no stock is kept
+    /// back (the common ship order): a loop of its own, with the full admission out of line,
+    /// keeps the per-holder work in registers.
+    #[inline(always)]
+    fn visit_short(&mut self, group: usize, node: NodeIndex, units: u32) -> u64 {
+        let stamp = self.stamp;
+        let Some(entry) = self.table.get_mut(node.get()) else { return 0 };
+        match if entry.0 == stamp { entry.1 } else { u32::MAX } {
+            REMOVED => {}
+            u32::MAX => match self.gate.admit_shipping(node, self.cands, group, units) {
+                // The node's first sku is stocked in its new row.
+                Some(Ok(())) => {
+                    let c = (self.cands.len() - 1) as u32;
+                    *entry = (stamp, c);
+                    if units > 0 {
+                        self.holders.push(c);
+                    }
+                }
+                Some(Err(removal)) => {
+                    self.removed.push((node, removal));
+                    *entry = (stamp, REMOVED);
+                }
+                None => return self.visit_slow(group, node, units),
+            },
+            EXCLUDED => return self.visit_slow(group, node, units),
+            c => self.stock(c, group, node, units),
+        }
+        u64::from(units)
+    }
+
+    #[inline(never)]
+    fn visit_slow(&mut self, group: usize, node: NodeIndex, units: u32) -> u64 {
+        self.visit(group, node, units)
+    }
+
     /// One report of `units` of group `group` at `node`; the units it counts as held (0 for a
     /// node outside the network).
     #[inline(always)]
@@ -66,25 +99,6 @@ impl Visit<'_, '_, '_> {
         let c = match slot {
             REMOVED => return u64::from(units),
             u32::MAX | EXCLUDED => {
-                if self.fast && slot != EXCLUDED && !self.has_safety {
-                    // The short admission, with the node's first sku stocked in its new row.
-                    match self.gate.admit_shipping(node, self.cands, group, units) {
-                        Some(Ok(())) => {
-                            let c = (self.cands.len() - 1) as u32;
-                            *entry = (stamp, c);
-                            if units > 0 {
-                                self.holders.push(c);
-                            }
-                            return u64::from(units);
-                        }
-                        Some(Err(removal)) => {
-                            self.removed.push((node, removal));
-                            *entry = (stamp, REMOVED);
-                            return u64::from(units);
-                        }
-                        None => {}
-                    }
-                }
                 let admitted = self.gate.admit(node, slot == EXCLUDED, self.cands);
                 if let Err(removal) = admitted {
                     self.removed.push((node, removal));
@@ -97,14 +111,17 @@ impl Visit<'_, '_, '_> {
             }
             c => c,
         };
-        let usable = if self.has_safety { units.saturating_sub(self.gate.admission.safety(node)) } else { units };
-        if let Some(cell) = self.cands.supply_mut(c as usize, group) {
-            if *cell == 0 && usable > 0 {
-                self.holders.push(c);
-            }
-            *cell = cell.saturating_add(usable);
-        }
+        self.stock(c, group, node, units);
         u64::from(units)
+    }
+
+    /// Adds `units` of group `group` to candidate `c` (at `node`)'s stock.
+    #[inline(always)]
+    fn stock(&mut self, c: u32, group: usize, node: NodeIndex, units: u32) {
+        let usable = if self.has_safety { units.saturating_sub(self.gate.admission.safety(node)) } else { units };
+        if self.cands.add_stock(c as usize, group, usable) {
+            self.holders.push(c);
+        }
     }
 }
 
@@ -134,13 +151,20 @@ impl Gather<'_, '_> {
             cands: self.cands,
             removed: self.removed,
             holders: self.holders,
-            fast: self.gate.ships_by_cost(),
             has_safety,
         };
+        let short = self.gate.ships_by_cost() && !has_safety;
         for (group, sku) in (0..groups).filter_map(|g| sku(g).map(|s| (g, s))) {
             let start = visit.holders.len() as u32;
             let mut held = 0u64;
             match stock.holders_in(network, sku) {
+                Some(holders) if short => {
+                    for &(node, units) in holders {
+                        if units > 0 {
+                            held += visit.visit_short(group, node, units);
+                        }
+                    }
+                }
                 Some(holders) => {
                     for &(node, units) in holders {
                         if units > 0 {
@@ -148,6 +172,9 @@ impl Gather<'_, '_> {
                         }
                     }
                 }
+                None if short => stock.for_each_holder_indexed(network, sku, &mut |node, units| {
+                    held += visit.visit_short(group, node, units);
+                }),
                 None => stock.for_each_holder_indexed(network, sku, &mut |node, units| {
                     held += visit.visit(group, node, units);
                 }),

@@ -184,7 +184,16 @@ impl<'a> Problem<'a> {
         let mut holders = std::mem::take(&mut scratch.holders);
         let mut spans = std::mem::take(&mut scratch.spans);
         let mut held = std::mem::take(&mut scratch.held);
-        cands.reset(!objective.single_level, groups);
+        // Each line its own sku and lines split freely: what a node could supply is a few
+        // minimums, kept as its stock is gathered.
+        let plain = (groups == lines.len() && strategy.split.split_lines && groups <= NARROW).then(|| {
+            let mut qty = [0; NARROW];
+            for (q, line) in qty.iter_mut().zip(&lines) {
+                *q = line.qty;
+            }
+            qty
+        });
+        cands.reset(!objective.single_level, groups, plain);
         held.clear();
         held.resize(groups, 0);
         let mut removed = Vec::new();
@@ -235,18 +244,7 @@ impl<'a> Problem<'a> {
             total,
             point: target,
         };
-        if problem.distinct && problem.split_lines {
-            // Each line is its own sku: what a node could supply is a few minimums.
-            let cands = &mut problem.cands;
-            match problem.lines.as_slice() {
-                [a] => cands.set_could_plain([a.qty]),
-                [a, b] => cands.set_could_plain([a.qty, b.qty]),
-                [a, b, c] => cands.set_could_plain([a.qty, b.qty, c.qty]),
-                [a, b, c, d] => cands.set_could_plain([a.qty, b.qty, c.qty, d.qty]),
-                _ => {}
-            }
-        }
-        if !(problem.distinct && problem.split_lines && groups <= NARROW) {
+        if !problem.cands.keeps_could() {
             let open: Vec<u32> = problem.lines.iter().map(|l| l.qty).collect();
             let mut left = Vec::with_capacity(groups);
             let mut could = Vec::with_capacity(problem.cands.len());
@@ -302,6 +300,12 @@ impl<'a> Problem<'a> {
 
     /// The candidate's exact fixed score (prices the distance on first use).
     pub fn fixed(&self, c: usize) -> Score {
+        if self.objective.cost_only {
+            // One level: the same sum, without the other levels' arithmetic.
+            let mut s = Score::default();
+            s.0[0] = self.fixed_first(c);
+            return s;
+        }
         let source = self.cands.source(c);
         let km = if source == Source::Local { 0.0 } else { self.km(c) };
         self.cands.base(c) + distance_part(self.objective, self.network.facts(self.cands.node(c)), source, km, false)
@@ -344,10 +348,17 @@ impl<'a> Problem<'a> {
     /// Per-unit score of taking group `g` from candidate `c`.
     #[inline]
     pub fn unit_score(&self, c: usize, g: usize) -> Score {
-        let mut s = self.cands.unit(c);
+        let s = self.cands.unit(c);
         if !self.objective.has_depth {
             return s;
         }
+        self.with_depth(s, c, g)
+    }
+
+    /// `s` plus the stock-depth parts of taking group `g` from candidate `c`: out of line, so
+    /// the common ranking's unit score stays a few loads where it is asked.
+    #[inline(never)]
+    fn with_depth(&self, mut s: Score, c: usize, g: usize) -> Score {
         let held = self.supply(c, g).max(1);
         for term in self.objective.terms.iter().filter(|t| t.measure == Measure::Depth) {
             s.0[term.level] = s.0[term.level].saturating_add(term.scale(1_000_000 / i64::from(held)));

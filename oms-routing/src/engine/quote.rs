@@ -30,6 +30,13 @@ fn capacity_binds(p: &Problem<'_>, set: &[usize]) -> bool {
     })
 }
 
+/// [`Problem::unit_score`] as a [`Value`], read straight from the candidate's row when no
+/// stock-depth ranker makes it depend on the sku.
+#[inline(always)]
+fn unit_of<V: Value>(p: &Problem<'_>, c: usize, g: usize) -> V {
+    if p.has_depth() { V::of(&p.unit_score(c, g)) } else { V::unit(&p.cands, c) }
+}
+
 /// The set's units, score and nodes used, as [`assign::evaluate`] prices it (`None` when it
 /// uses no unit or breaks the minimum shipment value).
 pub(crate) fn quote<V: Value>(p: &Problem<'_>, set: &[usize]) -> Option<Quote<V>> {
@@ -52,7 +59,7 @@ pub(crate) fn quote<V: Value>(p: &Problem<'_>, set: &[usize]) -> Option<Quote<V>
                 n += 1;
             }
         }
-        let key = |m: usize| (V::of(&p.unit_score(set[m], g)), p.cands.node(set[m]));
+        let key = |m: usize| (unit_of::<V>(p, set[m], g), p.cands.node(set[m]));
         // Insertion sort: a handful of members.
         for i in 1..n {
             let mut j = i;
@@ -70,7 +77,7 @@ pub(crate) fn quote<V: Value>(p: &Problem<'_>, set: &[usize]) -> Option<Quote<V>
             taken[m] += t;
             want -= t;
             units = units.saturating_add(t);
-            score = score.plus(V::of(&p.unit_score(c, g)).times(t));
+            score = score.plus(unit_of::<V>(p, c, g).times(t));
         }
     }
     if units == 0 {

@@ -13,6 +13,10 @@
 //! distance) already loses is never priced exactly, which keeps an order over a thousand nodes
 //! in microseconds. With a one-level ranking every score is a single `i64` ([`Value`]).
 
+mod completion;
+
+use completion::plain_reach;
+
 use crate::engine::quote::Best;
 use crate::engine::{Solution, acceptable, assign, canonical};
 use crate::problem::Problem;
@@ -48,26 +52,6 @@ fn only_open_group(p: &Problem<'_>, open: &[u32]) -> Option<usize> {
     found
 }
 
-/// What candidate `c` adds to `open` when every line has its own sku (line `k` is sku group
-/// `k`), lines split freely and no stock-depth ranker applies: each sku adds what is open of it
-/// up to its stock, and capacity caps the sum.
-#[inline(always)]
-fn plain_reach<'p, V: Value, const K: usize>(p: &'p Problem<'_>, open: [u32; K]) -> impl FnMut(usize) -> (u32, V) + 'p {
-    let cands = &p.cands;
-    move |c| {
-        let Some((row, supply)) = cands.rows().get(c).and_then(|r| Some((r, r.supply_of::<K>()?))) else {
-            return (0, V::default());
-        };
-        let mut units = 0u32;
-        for k in 0..K {
-            // At most the order's units, which fit a u32: no overflow.
-            units += supply[k].min(open[k]);
-        }
-        let units = units.min(row.cap());
-        (units, V::unit_at(cands, c, row).times(units))
-    }
-}
-
 /// Buffers the greedy engine reuses from order to order (kept in [`Scratch`](crate::Scratch)).
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Work {
@@ -79,6 +63,8 @@ pub(crate) struct Work {
     fewer: Vec<usize>,
     /// Open units after each anchor whose completion was scanned.
     done: Vec<u32>,
+    /// Units each scanned candidate adds (a completion found in two passes).
+    adds: Vec<u32>,
     /// The best set found.
     best: Vec<usize>,
 }
@@ -137,8 +123,12 @@ impl<V: Value> Anchors<V> {
         if at >= ANCHORS {
             return;
         }
-        let end = self.len.min(ANCHORS - 1);
-        self.top.copy_within(at..end, at + 1);
+        // Shift the few worse ones down by hand: `copy_within` is an out-of-line call.
+        let mut i = self.len.min(ANCHORS - 1);
+        while i > at {
+            self.top[i] = self.top[i - 1];
+            i -= 1;
+        }
         self.top[at] = fill;
         self.len = (self.len + 1).min(ANCHORS);
     }
@@ -202,6 +192,16 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
     /// Marks what candidate `c` takes as no longer open.
     fn consume(&mut self, c: usize, open: &mut [u32]) {
         let p = self.p;
+        if p.distinct && p.split_lines {
+            // Line `k` is sku `k` and takes what it wants up to the stock: no per-sku buffer.
+            let mut cap = p.cands.cap(c);
+            for (&have, want) in p.supply_row(c).iter().zip(open.iter_mut()) {
+                let t = (*want).min(have).min(cap);
+                cap -= t;
+                *want -= t;
+            }
+            return;
+        }
         self.left.clear();
         self.left.extend_from_slice(p.supply_row(c));
         let mut cap = p.cands.cap(c);
@@ -353,6 +353,15 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
     /// fill everything unless backordering).
     fn scan(&mut self, open: &[u32], exclude: &[usize], pick: bool, complete: bool) -> (Option<usize>, Option<usize>) {
         let p = self.p;
+        if self.plain && complete && !pick {
+            match *open {
+                [a] => return (None, self.plain_completion([a], exclude)),
+                [a, b] => return (None, self.plain_completion([a, b], exclude)),
+                [a, b, c] => return (None, self.plain_completion([a, b, c], exclude)),
+                [a, b, c, d] => return (None, self.plain_completion([a, b, c, d], exclude)),
+                _ => {}
+            }
+        }
         if self.plain {
             // The common case gets a reach unrolled over its few skus.
             match *open {
@@ -419,22 +428,6 @@ impl<'p, 'a, V: Value> Greedy<'p, 'a, V> {
             }
         }
         (best_pick.map(|b| b.0), best_fill.map(|b| b.c))
-    }
-
-    /// The best completion of `open` among `among`, by the rule of [`Greedy::scan`]. With
-    /// `among` the best completion of the same open units when another anchor was left out,
-    /// plus that anchor, this is the scan's answer without scanning: every other node lost to
-    /// the former already.
-    fn best_completion_of(&mut self, open: &[u32], among: impl Iterator<Item = usize>) -> Option<usize> {
-        let needed: u32 = open.iter().sum();
-        let mut best: Option<LazyFill<V>> = None;
-        for c in among {
-            let (units, part) = self.reach(c, open);
-            if units > 0 && (self.p.backorder || units == needed) {
-                self.offer_fill_lazily(c, units, part, &mut best);
-            }
-        }
-        best.map(|b| b.c)
     }
 
     /// The best set found, if any.
