@@ -101,6 +101,7 @@ mod config;
 mod dated;
 mod decide;
 mod error;
+mod fold_batch;
 mod ids;
 mod inventory;
 mod key_window;
@@ -128,6 +129,7 @@ pub use config::{
 pub use dated::DatedAvailability;
 pub use decide::{Decision, Executed};
 pub use error::{ConfigError, Error, Result};
+pub use fold_batch::fold_batch;
 pub use ids::{ReservationId, SupplyId};
 pub use inventory::Inventory;
 pub use memory::InMemoryInventoryStore;

@@ -9,6 +9,7 @@ use oms_core::{IdempotencyKey, NodeId, Sku, Version};
 
 use crate::{
     Batch, InboundSupply, InventoryStore, Position, PositionKey, RecordedBatch, StoreError, StoredPosition, Written,
+    fold_batch,
 };
 
 #[derive(Debug, Clone, Default)]
@@ -84,50 +85,11 @@ impl InventoryStore for InMemoryInventoryStore {
         if let Some(&seq) = inner.keys.get(batch.key()) {
             return Ok(Written::Duplicate(seq));
         }
-        if batch.movements().is_empty() {
-            return Err(StoreError::InvalidBatch {
-                key: batch.key().clone(),
-                problem: "a batch needs a movement".into(),
-            });
-        }
-        for e in batch.expected() {
-            let actual = Version::new(inner.row(&e.position.sku, &e.position.node).map_or(0, |r| r.version));
-            if !e.version.matches(actual) {
-                return Err(StoreError::Conflict {
-                    sku: e.position.sku.clone(),
-                    node: e.position.node.clone(),
-                    expected: e.version,
-                    actual,
-                });
-            }
-        }
-        // Fold into copies first: a movement that does not fit leaves every row untouched.
-        let mut changed: Vec<(PositionKey, Row)> = Vec::new();
-        for m in batch.movements() {
-            let key = PositionKey::new(m.sku.clone(), m.node.clone());
-            let i = match changed.iter().position(|(k, _)| *k == key) {
-                Some(i) => i,
-                None => {
-                    let row = inner.row(&m.sku, &m.node).cloned().unwrap_or_default();
-                    changed.push((key, row));
-                    changed.len() - 1
-                }
-            };
-            let Some((_, row)) = changed.get_mut(i) else { continue };
-            let folded = row.position.apply(&m.reason).and_then(|()| InboundSupply::apply(&mut row.inbound, &m.reason));
-            if let Err(problem) = folded {
-                return Err(StoreError::Refused {
-                    sku: m.sku.clone(),
-                    node: m.node.clone(),
-                    problem,
-                    key: batch.key().clone(),
-                });
-            }
-        }
+        let changed = fold_batch(batch, |sku, node| Ok(inner.row(sku, node).map(|r| stored(sku, node, r))))?;
         let seq = inner.ledger.len() as u64 + 1;
-        for (key, mut row) in changed {
-            row.version += 1;
-            inner.positions.entry(key.sku).or_default().insert(key.node, row);
+        for p in changed {
+            let row = Row { position: p.position, inbound: p.inbound, version: p.version.get() };
+            inner.positions.entry(p.sku).or_default().insert(p.node, row);
         }
         inner.ledger.push(RecordedBatch { seq, batch: batch.clone() });
         inner.keys.insert(batch.key().clone(), seq);

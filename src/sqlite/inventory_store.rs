@@ -6,6 +6,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use oms_core::{IdempotencyKey, NodeId, Sku, Version};
 use oms_inventory::{
     Batch, InboundSupply, InventoryStore, Position, PositionKey, RecordedBatch, StoreError, StoredPosition, Written,
+    fold_batch,
 };
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
@@ -128,50 +129,9 @@ impl InventoryStore for SqliteInventoryStore {
         if let Some(seq) = find_seq(&tx, batch.key())? {
             return Ok(Written::Duplicate(seq));
         }
-        if batch.movements().is_empty() {
-            return Err(StoreError::InvalidBatch {
-                key: batch.key().clone(),
-                problem: "a batch needs a movement".into(),
-            });
-        }
-        for e in batch.expected() {
-            let actual = Version::new(read_row(&tx, &e.position.sku, &e.position.node)?.map_or(0, |r| r.version));
-            if !e.version.matches(actual) {
-                return Err(StoreError::Conflict {
-                    sku: e.position.sku.clone(),
-                    node: e.position.node.clone(),
-                    expected: e.version,
-                    actual,
-                });
-            }
-        }
-        // Fold into copies; a movement that does not fit returns before anything is written.
-        let mut changed: Vec<(PositionKey, Row)> = Vec::new();
-        for m in batch.movements() {
-            let key = PositionKey::new(m.sku.clone(), m.node.clone());
-            let index = match changed.iter().position(|(k, _)| *k == key) {
-                Some(index) => index,
-                None => {
-                    let row = read_row(&tx, &m.sku, &m.node)?.unwrap_or(Row {
-                        position: Position::default(),
-                        inbound: Vec::new(),
-                        version: 0,
-                    });
-                    changed.push((key, row));
-                    changed.len() - 1
-                }
-            };
-            let Some((_, row)) = changed.get_mut(index) else { continue };
-            let folded = row.position.apply(&m.reason).and_then(|()| InboundSupply::apply(&mut row.inbound, &m.reason));
-            if let Err(problem) = folded {
-                return Err(StoreError::Refused {
-                    sku: m.sku.clone(),
-                    node: m.node.clone(),
-                    problem,
-                    key: batch.key().clone(),
-                });
-            }
-        }
+        let changed = fold_batch(batch, |sku, node| {
+            Ok(read_row(&tx, sku, node)?.map(|row| stored(sku.clone(), node.clone(), row)))
+        })?;
         {
             let mut upsert = tx
                 .prepare_cached(
@@ -180,14 +140,14 @@ impl InventoryStore for SqliteInventoryStore {
                        version = excluded.version, position = excluded.position, inbound = excluded.inbound",
                 )
                 .map_err(backend)?;
-            for (key, row) in &changed {
+            for p in &changed {
                 upsert
                     .execute(params![
-                        key.sku.as_str(),
-                        key.node.as_str(),
-                        i64::try_from(row.version + 1).unwrap_or(i64::MAX),
-                        serde_json::to_string(&row.position).map_err(backend)?,
-                        serde_json::to_string(&row.inbound).map_err(backend)?,
+                        p.sku.as_str(),
+                        p.node.as_str(),
+                        i64::try_from(p.version.get()).unwrap_or(i64::MAX),
+                        serde_json::to_string(&p.position).map_err(backend)?,
+                        serde_json::to_string(&p.inbound).map_err(backend)?,
                     ])
                     .map_err(backend)?;
             }
