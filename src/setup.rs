@@ -8,7 +8,7 @@
 //!   "nodes": [{"id": "DC", "kind": "warehouse", "location": {"lat": 40.7, "lon": -74.2},
 //!              "methods": ["ship", "transfer"], "shipment_cost": "6.00", "cost_per_km": "0.006", "unit_cost": "0.40"}],
 //!   "lanes": [],
-//!   "channels": [{"id": "web", "nodes": {"kinds": ["warehouse", "store", "drop_ship"]}}],
+//!   "channels": [{"id": "web", "nodes": {"kinds": ["warehouse", "store", "vendor"]}}],
 //!   "stock": [{"node": "DC", "sku": "TEE-M", "quantity": 50}],
 //!   "rules": {"strategies": [{"name": "default"}]}
 //! }
@@ -22,7 +22,7 @@ use chrono::{DateTime, Utc};
 use oms_core::{FixedClock, IdempotencyKey, LifecyclePolicy, NodeId, Sku};
 use oms_inventory::{ChannelConfig, InventoryConfig, NodeConfig};
 use oms_returns::ReturnPolicy;
-use oms_routing::{Lane, Network, Node, NodeKind, Router, RuleSet, Strategy};
+use oms_routing::{Lane, Network, Node, Router, RuleSet, Strategy};
 use serde::{Deserialize, Serialize};
 
 use crate::{Error, InMemoryOms, Result};
@@ -65,14 +65,6 @@ pub struct Setup {
     pub returns: ReturnPolicy,
 }
 
-fn inventory_kind(kind: NodeKind) -> oms_inventory::NodeKind {
-    match kind {
-        NodeKind::Store | NodeKind::Locker => oms_inventory::NodeKind::Store,
-        NodeKind::Vendor => oms_inventory::NodeKind::DropShip,
-        _ => oms_inventory::NodeKind::Warehouse,
-    }
-}
-
 impl Setup {
     /// Reads a setup document.
     ///
@@ -87,9 +79,7 @@ impl Setup {
         let nodes = self
             .nodes
             .iter()
-            .map(|node| {
-                node.tags().fold(NodeConfig::new(node.id().clone(), inventory_kind(node.kind())), |c, t| c.tagged(t))
-            })
+            .map(|node| node.tags().fold(NodeConfig::new(node.id().clone(), node.kind()), |c, t| c.tagged(t)))
             .collect();
         InventoryConfig::new(nodes, self.channels.clone())
     }

@@ -21,7 +21,7 @@ pub fn node(i: usize) -> NodeId {
 /// Two warehouses, two stores, a vendor; web sells from all, a capped marketplace from the
 /// warehouses, POS from the stores.
 pub fn config() -> InventoryConfig {
-    let kinds = [NodeKind::Warehouse, NodeKind::Warehouse, NodeKind::Store, NodeKind::Store, NodeKind::DropShip];
+    let kinds = [NodeKind::Warehouse, NodeKind::Warehouse, NodeKind::Store, NodeKind::Store, NodeKind::Vendor];
     let nodes = (0..NODES).map(|i| NodeConfig::new(node(i), kinds[i])).collect();
     let mut marketplace =
         ChannelConfig::new("marketplace".parse().unwrap(), NodeSelector::kinds([NodeKind::Warehouse]));

@@ -185,19 +185,8 @@ impl World {
     }
 
     pub fn inventory_config(&self) -> InventoryConfig {
-        use oms::inventory::NodeKind as K;
-        let nodes = self
-            .sites
-            .iter()
-            .map(|s| {
-                let kind = match s.node.kind() {
-                    NodeKind::Store => K::Store,
-                    NodeKind::Vendor => K::DropShip,
-                    _ => K::Warehouse,
-                };
-                NodeConfig::new(s.node.id().clone(), kind)
-            })
-            .collect();
+        use NodeKind as K;
+        let nodes = self.sites.iter().map(|s| NodeConfig::new(s.node.id().clone(), s.node.kind())).collect();
         let channel = |name: &str, kinds: &[K]| {
             ChannelConfig::new(
                 name.parse().unwrap_or_else(|_| unreachable!("channel names are valid ids")),
@@ -205,10 +194,10 @@ impl World {
             )
         };
         let channels = vec![
-            channel("web", &[K::Warehouse, K::Store, K::DropShip]),
-            channel("marketplace", &[K::Warehouse, K::DropShip]),
+            channel("web", &[K::Warehouse, K::Store, K::Vendor]),
+            channel("marketplace", &[K::Warehouse, K::Vendor]),
             channel("pos", &[K::Store, K::Warehouse]),
-            channel("call_center", &[K::Warehouse, K::Store, K::DropShip]),
+            channel("call_center", &[K::Warehouse, K::Store, K::Vendor]),
             channel("b2b", &[K::Warehouse]),
         ];
         InventoryConfig::new(nodes, channels)

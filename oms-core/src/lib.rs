@@ -135,6 +135,7 @@ mod memory;
 mod modification;
 mod money;
 mod node;
+mod node_kind;
 mod order;
 mod pricing;
 mod service;
@@ -178,6 +179,7 @@ pub use modification::{
     PendingModification,
 };
 pub use money::{Money, MoneyError};
+pub use node_kind::NodeKind;
 pub use order::{Order, OrderStatus, RoutingNeed};
 pub use pricing::{LinePricing, OrderTotals, UnitAmounts};
 pub use service::{CaptureOutcome, DraftDifference, Executed, OrderService};

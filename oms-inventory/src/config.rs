@@ -1,24 +1,10 @@
 //! Configuration: nodes, channels and how supply counts. Plain data a host can load from JSON.
 
+pub use oms_core::NodeKind;
 use oms_core::{ChannelId, NodeId};
 use serde::{Deserialize, Serialize};
 
 use crate::Share;
-
-/// What kind of place a node is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum NodeKind {
-    /// A distribution centre or warehouse.
-    Warehouse,
-    /// A retail store (ship from store, pickup in store).
-    Store,
-    /// A vendor that ships on the merchant's behalf.
-    DropShip,
-    /// A third-party logistics provider's site.
-    ThirdParty,
-}
 
 /// A node that holds stock.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,7 +52,13 @@ pub struct NodeSelector {
 impl NodeSelector {
     /// Every node of every kind.
     pub fn all() -> NodeSelector {
-        NodeSelector::kinds([NodeKind::Warehouse, NodeKind::Store, NodeKind::DropShip, NodeKind::ThirdParty])
+        NodeSelector::kinds([
+            NodeKind::Warehouse,
+            NodeKind::Store,
+            NodeKind::Vendor,
+            NodeKind::Locker,
+            NodeKind::ThirdParty,
+        ])
     }
 
     /// Nodes of these kinds.

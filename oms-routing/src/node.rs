@@ -2,36 +2,10 @@
 
 use std::collections::BTreeSet;
 
+pub use oms_core::NodeKind;
 use oms_core::{ChannelId, GeoPoint, NodeId};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-
-/// What kind of place a node is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum NodeKind {
-    /// A distribution centre.
-    Warehouse,
-    /// A shop: may ship to customers (ship-from-store) and be a pickup point.
-    Store,
-    /// A drop-ship vendor: ships the merchant's orders from its own stock.
-    Vendor,
-    /// A pickup locker or point: receives transfers, holds little or no stock.
-    Locker,
-}
-
-impl NodeKind {
-    /// The kind's name as written in JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NodeKind::Warehouse => "warehouse",
-            NodeKind::Store => "store",
-            NodeKind::Vendor => "vendor",
-            NodeKind::Locker => "locker",
-        }
-    }
-}
 
 /// A way a node takes part in fulfillment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -110,15 +84,15 @@ fn yes() -> bool {
 }
 
 impl Node {
-    /// A node with its kind's usual methods (warehouse: ship and transfer; store: ship, pickup
-    /// and transfer; vendor: ship; locker: pickup), zero costs, unlimited capacity, enabled,
+    /// A node with its kind's usual methods (warehouse and third party: ship and transfer; store:
+    /// ship, pickup and transfer; vendor: ship; locker: pickup), zero costs, unlimited capacity, enabled,
     /// priority 0, no tags, serving every channel.
     pub fn new(id: NodeId, kind: NodeKind, location: GeoPoint) -> Node {
         let methods = match kind {
-            NodeKind::Warehouse => vec![Method::Ship, Method::Transfer],
             NodeKind::Store => vec![Method::Ship, Method::Pickup, Method::Transfer],
             NodeKind::Vendor => vec![Method::Ship],
             NodeKind::Locker => vec![Method::Pickup],
+            _ => vec![Method::Ship, Method::Transfer],
         };
         Node {
             id,

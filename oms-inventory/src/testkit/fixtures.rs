@@ -43,7 +43,7 @@ pub fn network() -> InventoryConfig {
         NodeConfig::new(node("WH-WEST"), NodeKind::Warehouse).tagged("us"),
         NodeConfig::new(node("STORE-NYC"), NodeKind::Store),
         NodeConfig::new(node("STORE-SF"), NodeKind::Store),
-        NodeConfig::new(node("VENDOR"), NodeKind::DropShip),
+        NodeConfig::new(node("VENDOR"), NodeKind::Vendor),
     ];
     let mut marketplace = ChannelConfig::new(channel("marketplace"), NodeSelector::kinds([NodeKind::Warehouse]));
     marketplace.safety_stock = 2;
