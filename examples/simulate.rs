@@ -514,7 +514,6 @@ fn drain_outbox(oms: &Sim, kpis: &mut Kpis) {
             _ => {}
         }
     }
-    let _ = oms.outbox().pending(0);
 }
 
 #[cfg(test)]
