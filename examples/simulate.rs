@@ -35,7 +35,7 @@ use oms::core::{
 use oms::returns::{
     Disposition, Inspection, ReceivedUnits, ReturnCommand, ReturnLineRequest, ReturnMethod, ReturnReason,
 };
-use oms::{Event, IntegrationEvent, Oms, Outbox};
+use oms::{Event, IntegrationEvent, Oms};
 use rust_decimal::Decimal;
 
 use network::World;
