@@ -8,7 +8,7 @@ use crate::{Batch, InboundSupply, StoreError, StoredPosition};
 /// Checks a batch against the [`InventoryStore`](crate::InventoryStore) contract and folds its
 /// movements into copies of the positions it touches: the batch is not empty, every position it
 /// expects is at that version, and every movement fits its position. Returns what the adapter
-/// writes, each position at its next version, in the order the batch first touches them.
+/// writes: the positions it moves, each at its next version.
 ///
 /// Adapters call it inside their transaction, after looking up the batch's key (a recorded key
 /// is a duplicate, not a fold), with `read` giving a position as stored (`None`: never moved).
@@ -25,29 +25,33 @@ pub fn fold_batch(
     if batch.movements().is_empty() {
         return Err(StoreError::InvalidBatch { key: batch.key().clone(), problem: "a batch needs a movement".into() });
     }
+    // Each position is read once: one the batch both expects and moves (the usual case) is
+    // read for the check and kept for the fold.
+    let blank = |sku: &Sku, node: &NodeId| StoredPosition {
+        sku: sku.clone(),
+        node: node.clone(),
+        position: Default::default(),
+        inbound: Vec::new(),
+        version: Version::ZERO,
+    };
+    let mut changed: Vec<StoredPosition> = Vec::new();
     for e in batch.expected() {
-        let actual = read(&e.position.sku, &e.position.node)?.map_or(Version::ZERO, |p| p.version);
+        let (sku, node) = (&e.position.sku, &e.position.node);
+        let stored = read(sku, node)?;
+        let actual = stored.as_ref().map_or(Version::ZERO, |p| p.version);
         if !e.version.matches(actual) {
-            return Err(StoreError::Conflict {
-                sku: e.position.sku.clone(),
-                node: e.position.node.clone(),
-                expected: e.version,
-                actual,
-            });
+            return Err(StoreError::Conflict { sku: sku.clone(), node: node.clone(), expected: e.version, actual });
+        }
+        let moved = batch.movements().iter().any(|m| m.sku == *sku && m.node == *node);
+        if moved && !changed.iter().any(|p| p.sku == *sku && p.node == *node) {
+            changed.push(stored.unwrap_or_else(|| blank(sku, node)));
         }
     }
-    let mut changed: Vec<StoredPosition> = Vec::new();
     for m in batch.movements() {
         let index = match changed.iter().position(|p| p.sku == m.sku && p.node == m.node) {
             Some(index) => index,
             None => {
-                let stored = read(&m.sku, &m.node)?.unwrap_or_else(|| StoredPosition {
-                    sku: m.sku.clone(),
-                    node: m.node.clone(),
-                    position: Default::default(),
-                    inbound: Vec::new(),
-                    version: Version::ZERO,
-                });
+                let stored = read(&m.sku, &m.node)?.unwrap_or_else(|| blank(&m.sku, &m.node));
                 changed.push(stored);
                 changed.len() - 1
             }
